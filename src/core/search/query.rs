@@ -1,0 +1,664 @@
+//! What the user typed, and what it compiles to: [`Query`] (regex, text or hex) → [`Pattern`].
+//!
+//! Every kind compiles to one engine, a `regex_automata::meta::Regex` configured exactly the
+//! way `regex::bytes::Regex::new` configures its own (leftmost-first, `utf8(false)` syntax,
+//! `utf8_empty(false)`, the same size limits; see `regex` 1.13 `builders.rs`,
+//! `build_one_bytes`). The matches are therefore those of `regex::bytes`, which is what the
+//! differential tests compare against, and the scanner can use the meta API's `Input::range`
+//! so look-around sees bytes outside the searched range (see `notes/platform.md` §6.1).
+//!
+//! Two consequences of "exactly `regex::bytes`" surprise people, so they are spelled out:
+//! Unicode mode is on by default, so `\xff` means the character U+00FF (the two bytes
+//! `c3 bf`) and `.` matches one UTF-8 encoded character (never an invalid byte); the raw byte
+//! and "any byte" are `(?-u:\xff)` and `(?s-u:.)`. The hex query kind builds exactly those.
+
+use std::fmt;
+use std::ops::Range;
+
+use regex_automata::util::captures::Captures;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, meta};
+use thiserror::Error;
+
+/// The NFA size limit `regex::bytes::Regex::new` uses (10 MiB); kept equal so a pattern that
+/// compiles there compiles here and the other way round.
+const NFA_SIZE_LIMIT: usize = 10 * (1 << 20);
+
+/// The lazy-DFA cache capacity `regex::bytes::Regex::new` uses (2 MiB).
+const HYBRID_CACHE_CAPACITY: usize = 2 * (1 << 20);
+
+/// How the pattern text of a [`Query`] is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryKind {
+    /// A regular expression with `regex::bytes` syntax and semantics.
+    Regex,
+    /// Literal text, matched as its UTF-8 bytes.
+    Text,
+    /// Hex bytes such as `de ad ?? ef`, where `??` is any byte.
+    Hex,
+}
+
+impl QueryKind {
+    /// Every kind, in the order [`QueryKind::next`] cycles through them.
+    pub const ALL: [QueryKind; 3] = [QueryKind::Regex, QueryKind::Text, QueryKind::Hex];
+
+    /// The kind after this one, wrapping; one key in the prompt cycles the kinds.
+    pub fn next(self) -> Self {
+        match self {
+            QueryKind::Regex => QueryKind::Text,
+            QueryKind::Text => QueryKind::Hex,
+            QueryKind::Hex => QueryKind::Regex,
+        }
+    }
+
+    /// A short lower-case label for the prompt and the status bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            QueryKind::Regex => "regex",
+            QueryKind::Text => "text",
+            QueryKind::Hex => "hex",
+        }
+    }
+}
+
+impl fmt::Display for QueryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// A search as the user typed it. Compile it once with [`Query::compile`] and share the
+/// resulting [`Pattern`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Query {
+    /// How `pattern` is read.
+    pub kind: QueryKind,
+    /// The text the user typed.
+    pub pattern: String,
+    /// Fold case (Unicode simple case folding, like `(?i)`). Ignored by [`QueryKind::Hex`]:
+    /// bytes are bytes.
+    pub case_insensitive: bool,
+}
+
+/// Why a query could not be compiled. Every message is lower case and says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SearchError {
+    /// Nothing to search for (an empty pattern, or hex with no bytes in it).
+    #[error("empty pattern: type something to search for")]
+    EmptyPattern,
+
+    /// The hex query has a token that is not a byte.
+    #[error("invalid hex `{token}` at column {column}: {problem}")]
+    InvalidHex {
+        /// The offending characters (one or two).
+        token: String,
+        /// Byte offset of the token in the pattern, for placing a cursor.
+        offset: usize,
+        /// 1-based character column of the token, for messages.
+        column: usize,
+        /// What is wrong with it.
+        problem: HexProblem,
+    },
+
+    /// The regex does not parse; `message` is the regex crate's own description.
+    #[error("invalid regex{}: {message}; fix the pattern or search as text", at_column(*.column))]
+    InvalidRegex {
+        /// The regex crate's description of the problem, e.g. "unclosed group".
+        message: String,
+        /// Byte offset in the pattern where the problem starts, when the parser gives one.
+        offset: Option<usize>,
+        /// 1-based character column (on its line) of the problem, when the parser gives one.
+        column: Option<usize>,
+        /// The regex crate's full multi-line rendering, with the pattern and a caret under
+        /// the problem; identical to what `regex::bytes::Regex::new` reports.
+        rendered: String,
+    },
+
+    /// The pattern parses but compiles to more than the size limit `regex` uses.
+    #[error(
+        "pattern too large: it compiles past the {limit}-byte limit; use smaller repetition \
+         counts or fewer Unicode classes (try `(?-u)`)"
+    )]
+    TooLarge {
+        /// The limit that was exceeded, in bytes.
+        limit: usize,
+    },
+
+    /// Any other failure to build the matcher (rare; carries the engine's message).
+    #[error("cannot compile the pattern: {message}; simplify it")]
+    Build {
+        /// The engine's description.
+        message: String,
+    },
+}
+
+/// What is wrong with a hex token, see [`SearchError::InvalidHex`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HexProblem {
+    /// Characters that are neither hex digits nor a `??` wildcard.
+    NotHex,
+    /// A single digit (or `?`) where a byte needs two.
+    HalfByte,
+}
+
+impl fmt::Display for HexProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HexProblem::NotHex => {
+                "write each byte as two hex digits (like `de ad`), or `??` for any byte"
+            }
+            HexProblem::HalfByte => "a byte takes two hex digits; add the missing one",
+        })
+    }
+}
+
+fn at_column(column: Option<usize>) -> String {
+    column.map_or_else(String::new, |c| format!(" at column {c}"))
+}
+
+impl Query {
+    /// A case-sensitive query.
+    pub fn new(kind: QueryKind, pattern: impl Into<String>) -> Self {
+        Query {
+            kind,
+            pattern: pattern.into(),
+            case_insensitive: false,
+        }
+    }
+
+    /// Parses and compiles the query. This is where every user-input error surfaces; nothing
+    /// downstream can fail on the pattern.
+    pub fn compile(&self) -> Result<Pattern, SearchError> {
+        let (source, case_insensitive) = match self.kind {
+            QueryKind::Regex => {
+                if self.pattern.is_empty() {
+                    return Err(SearchError::EmptyPattern);
+                }
+                (self.pattern.clone(), self.case_insensitive)
+            }
+            QueryKind::Text => {
+                if self.pattern.is_empty() {
+                    return Err(SearchError::EmptyPattern);
+                }
+                (regex_syntax::escape(&self.pattern), self.case_insensitive)
+            }
+            QueryKind::Hex => {
+                let bytes = parse_hex(&self.pattern)?;
+                if bytes.is_empty() {
+                    return Err(SearchError::EmptyPattern);
+                }
+                (hex_regex(&bytes), false)
+            }
+        };
+        Pattern::build(source, case_insensitive)
+    }
+}
+
+/// Parses a hex query into bytes, `None` standing for a `??` wildcard.
+///
+/// Accepted: pairs of hex digits in either case, `??`, whitespace anywhere between pairs (but
+/// not inside one), and a `0x` prefix at the start of a whitespace-separated word, so
+/// `de ad ?? ef`, `deadbeef`, `DE AD` and `0xdeadbeef` all work. Anything else is an
+/// [`SearchError::InvalidHex`] naming the token and its column.
+pub fn parse_hex(text: &str) -> Result<Vec<Option<u8>>, SearchError> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().enumerate().peekable();
+    let mut word_start = true;
+    while let Some((index, (offset, first))) = chars.next() {
+        if first.is_whitespace() {
+            word_start = true;
+            continue;
+        }
+        let second = match chars.peek() {
+            Some(&(_, (_, c))) if !c.is_whitespace() => {
+                chars.next();
+                Some(c)
+            }
+            _ => None,
+        };
+        let was_word_start = std::mem::replace(&mut word_start, false);
+        let error = |token: String, problem| SearchError::InvalidHex {
+            token,
+            offset,
+            column: index + 1,
+            problem,
+        };
+        let Some(second) = second else {
+            let problem = if first == '?' || first.is_ascii_hexdigit() {
+                HexProblem::HalfByte
+            } else {
+                HexProblem::NotHex
+            };
+            return Err(error(first.to_string(), problem));
+        };
+        if was_word_start && first == '0' && matches!(second, 'x' | 'X') {
+            continue;
+        }
+        match (first, second) {
+            ('?', '?') => out.push(None),
+            _ => match (first.to_digit(16), second.to_digit(16)) {
+                (Some(high), Some(low)) => {
+                    // Two hex digits are at most 0xff, so this cannot fail.
+                    out.push(Some(u8::try_from(high * 16 + low).unwrap_or(u8::MAX)));
+                }
+                _ => return Err(error(format!("{first}{second}"), HexProblem::NotHex)),
+            },
+        }
+    }
+    Ok(out)
+}
+
+/// The regex for parsed hex bytes: raw bytes with Unicode off, `??` as "any byte".
+fn hex_regex(bytes: &[Option<u8>]) -> String {
+    use fmt::Write as _;
+    let mut source = String::from("(?s-u:");
+    for byte in bytes {
+        match byte {
+            // Writing to a String cannot fail.
+            Some(b) => {
+                let _ = write!(source, "\\x{b:02x}");
+            }
+            None => source.push('.'),
+        }
+    }
+    source.push(')');
+    source
+}
+
+/// A compiled query: the matcher the scanner runs, plus what the scanner needs to know about
+/// it (its longest possible match).
+///
+/// Cloning is cheap (the compiled program is shared); `Pattern` is `Send + Sync`, so a worker
+/// thread can own a clone.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    regex: meta::Regex,
+    source: String,
+    case_insensitive: bool,
+    max_len: Option<usize>,
+    min_len: Option<usize>,
+}
+
+impl Pattern {
+    fn build(source: String, case_insensitive: bool) -> Result<Pattern, SearchError> {
+        let syntax = syntax::Config::new()
+            .utf8(false)
+            .case_insensitive(case_insensitive);
+        // Parse once ourselves: the HIR gives the structural maximum length the scanner's
+        // overlap needs, and the meta builder then compiles the same HIR it would have parsed.
+        let hir = syntax::parse_with(&source, &syntax).map_err(regex_error)?;
+        let properties = hir.properties();
+        let (max_len, min_len) = (properties.maximum_len(), properties.minimum_len());
+        let config = meta::Config::new()
+            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+            .utf8_empty(false)
+            .nfa_size_limit(Some(NFA_SIZE_LIMIT))
+            .hybrid_cache_capacity(HYBRID_CACHE_CAPACITY);
+        let regex = meta::Builder::new()
+            .configure(config)
+            .build_from_hir(&hir)
+            .map_err(|err| match err.size_limit() {
+                Some(limit) => SearchError::TooLarge { limit },
+                None => SearchError::Build {
+                    message: std::error::Error::source(&err)
+                        .map_or_else(|| err.to_string(), ToString::to_string),
+                },
+            })?;
+        Ok(Pattern {
+            regex,
+            source,
+            case_insensitive,
+            max_len,
+            min_len,
+        })
+    }
+
+    /// The longest match possible, in bytes, or `None` when the pattern is unbounded
+    /// (`+`, `*`, `{n,}`). Structural: `\w` counts 4 bytes because a Unicode word character
+    /// can be. The scanner overlaps chunks by this much, which makes bounded patterns exact.
+    pub fn max_len(&self) -> Option<usize> {
+        self.max_len
+    }
+
+    /// True when the pattern can match zero bytes (`x*`, `^`, `\b`): every position may then
+    /// hold a match, which a caller may want to warn about.
+    pub fn can_match_empty(&self) -> bool {
+        self.min_len == Some(0)
+    }
+
+    /// The regex text the engine compiled: the pattern itself for regex queries, the escaped
+    /// text for text queries, `(?s-u:\xde\xad.)` style for hex.
+    /// `regex::bytes::RegexBuilder::new(source).case_insensitive(ci)` with
+    /// `ci =` [`Pattern::is_case_insensitive`] builds the same matcher; the tests rely on it.
+    pub fn regex_source(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether case folding was switched on from outside the pattern (the query's flag).
+    pub fn is_case_insensitive(&self) -> bool {
+        self.case_insensitive
+    }
+
+    /// The first match in `haystack`, as `regex::bytes::Regex::find` would report it.
+    pub fn find(&self, haystack: &[u8]) -> Option<Range<usize>> {
+        self.find_at(haystack, 0)
+    }
+
+    /// The first match starting at or after `start`, with the bytes before `start` still
+    /// visible to look-around (`^`, `\b`), like `regex::bytes::Regex::find_at`. `None` when
+    /// `start` is past the end. Used to highlight matches inside a window on screen.
+    pub fn find_at(&self, haystack: &[u8], start: usize) -> Option<Range<usize>> {
+        if start > haystack.len() {
+            return None;
+        }
+        self.regex
+            .search(&Input::new(haystack).range(start..))
+            .map(|m| m.range())
+    }
+
+    /// Number of capture groups, counting the implicit group 0 (the whole match).
+    pub fn captures_len(&self) -> usize {
+        self.regex.captures_len()
+    }
+
+    /// The capture groups of the match at `span` (group 0 first), or `None` when there is no
+    /// match exactly there.
+    ///
+    /// The scanner reports spans only (groups would cost an extra pass per match on the whole
+    /// file); a caller that wants groups re-runs this on the bytes around one match. The
+    /// search is anchored at `span.start` and limited to `span.end`, which reproduces the
+    /// groups `regex::bytes::Regex::captures_iter` gives for that match: leftmost-first picks
+    /// the same match when the alternatives are restricted to those ending by `span.end`.
+    /// Pass the bytes around the span (a few bytes either side) so `\b`, `^` and `$` see
+    /// their neighbours.
+    pub fn captures(
+        &self,
+        haystack: &[u8],
+        span: Range<usize>,
+    ) -> Option<Vec<Option<Range<usize>>>> {
+        if span.start > span.end || span.end > haystack.len() {
+            return None;
+        }
+        let input = Input::new(haystack)
+            .range(span.clone())
+            .anchored(Anchored::Yes);
+        let mut caps: Captures = self.regex.create_captures();
+        self.regex.search_captures(&input, &mut caps);
+        let whole = caps.get_match()?;
+        if whole.range() != span {
+            return None;
+        }
+        Some(
+            (0..caps.group_len())
+                .map(|i| caps.get_group(i).map(|s| s.range()))
+                .collect(),
+        )
+    }
+
+    /// The compiled matcher, for the scanner.
+    pub(crate) fn regex(&self) -> &meta::Regex {
+        &self.regex
+    }
+}
+
+fn regex_error(err: regex_syntax::Error) -> SearchError {
+    let (message, span) = match &err {
+        regex_syntax::Error::Parse(e) => (e.kind().to_string(), Some(*e.span())),
+        regex_syntax::Error::Translate(e) => (e.kind().to_string(), Some(*e.span())),
+        _ => (err.to_string(), None),
+    };
+    SearchError::InvalidRegex {
+        message,
+        offset: span.map(|s| s.start.offset),
+        column: span.map(|s| s.start.column),
+        rendered: err.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn regex(pattern: &str) -> Query {
+        Query::new(QueryKind::Regex, pattern)
+    }
+
+    fn hex(pattern: &str) -> Result<Vec<Option<u8>>, SearchError> {
+        parse_hex(pattern)
+    }
+
+    #[test]
+    fn kinds_cycle_and_have_labels() {
+        let mut kind = QueryKind::Regex;
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            seen.push(kind.label());
+            kind = kind.next();
+        }
+        assert_eq!(kind, QueryKind::Regex);
+        assert_eq!(seen, ["regex", "text", "hex"]);
+        assert_eq!(QueryKind::Hex.to_string(), "hex");
+        assert_eq!(QueryKind::ALL.map(QueryKind::next)[2], QueryKind::Regex);
+    }
+
+    #[test]
+    fn hex_accepts_the_usual_spellings() {
+        let want = vec![Some(0xde), Some(0xad), Some(0xbe), Some(0xef)];
+        for text in [
+            "de ad be ef",
+            "deadbeef",
+            "DE AD BE EF",
+            " de\tadbe  EF ",
+            "0xdeadbeef",
+        ] {
+            assert_eq!(hex(text).unwrap(), want, "{text:?}");
+        }
+        assert_eq!(
+            hex("de ad ?? ef").unwrap(),
+            vec![Some(0xde), Some(0xad), None, Some(0xef)]
+        );
+        assert_eq!(hex("de??ef").unwrap(), vec![Some(0xde), None, Some(0xef)]);
+        assert_eq!(hex("0x00 0XfF").unwrap(), vec![Some(0), Some(0xff)]);
+    }
+
+    #[test]
+    fn hex_errors_name_the_token_and_its_column() {
+        let err = hex("de ag").unwrap_err();
+        assert_eq!(
+            err,
+            SearchError::InvalidHex {
+                token: "ag".into(),
+                offset: 3,
+                column: 4,
+                problem: HexProblem::NotHex
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "invalid hex `ag` at column 4: write each byte as two hex digits (like `de ad`), \
+             or `??` for any byte"
+        );
+
+        let err = hex("dea").unwrap_err();
+        assert!(matches!(
+            err,
+            SearchError::InvalidHex { ref token, column: 3, problem: HexProblem::HalfByte, .. }
+                if token == "a"
+        ));
+        assert!(err.to_string().contains("add the missing one"), "{err}");
+
+        // A pair may not be split by whitespace.
+        assert!(matches!(
+            hex("d e").unwrap_err(),
+            SearchError::InvalidHex {
+                column: 1,
+                problem: HexProblem::HalfByte,
+                ..
+            }
+        ));
+        assert!(matches!(
+            hex("de ?").unwrap_err(),
+            SearchError::InvalidHex { ref token, problem: HexProblem::HalfByte, .. } if token == "?"
+        ));
+        // Columns count characters, offsets count bytes.
+        assert_eq!(
+            hex("éé 00").unwrap_err(),
+            SearchError::InvalidHex {
+                token: "éé".into(),
+                offset: 0,
+                column: 1,
+                problem: HexProblem::NotHex
+            }
+        );
+        assert!(matches!(
+            hex("00 é").unwrap_err(),
+            SearchError::InvalidHex {
+                column: 4,
+                problem: HexProblem::NotHex,
+                ..
+            }
+        ));
+        assert!(matches!(
+            hex("d?").unwrap_err(),
+            SearchError::InvalidHex { .. }
+        ));
+        assert!(matches!(
+            hex("0x0x").unwrap_err(),
+            SearchError::InvalidHex { column: 3, .. }
+        ));
+    }
+
+    #[test]
+    fn empty_patterns_are_refused_in_every_kind() {
+        for (kind, text) in [
+            (QueryKind::Regex, ""),
+            (QueryKind::Text, ""),
+            (QueryKind::Hex, ""),
+            (QueryKind::Hex, "   "),
+        ] {
+            let err = Query::new(kind, text).compile().unwrap_err();
+            assert_eq!(err, SearchError::EmptyPattern);
+            assert_eq!(
+                err.to_string(),
+                "empty pattern: type something to search for"
+            );
+        }
+        // A pattern that merely can match nothing is allowed.
+        assert!(regex("x*").compile().unwrap().can_match_empty());
+    }
+
+    #[test]
+    fn invalid_regex_carries_the_crate_message_and_position() {
+        let err = regex("ab(c").compile().unwrap_err();
+        let SearchError::InvalidRegex {
+            message,
+            offset,
+            column,
+            rendered,
+        } = &err
+        else {
+            panic!("unexpected {err:?}");
+        };
+        assert_eq!(message, "unclosed group");
+        assert_eq!((*offset, *column), (Some(2), Some(3)));
+        let Err(regex::Error::Syntax(theirs)) = regex::bytes::Regex::new("ab(c") else {
+            panic!("regex accepted an unclosed group");
+        };
+        assert_eq!(rendered, &theirs);
+        assert_eq!(
+            err.to_string(),
+            "invalid regex at column 3: unclosed group; fix the pattern or search as text"
+        );
+
+        // Translation errors (after parsing) carry a position too.
+        let err = regex(r"a\p{NotAProperty}").compile().unwrap_err();
+        assert!(err.to_string().contains("at column 2"), "{err}");
+    }
+
+    #[test]
+    fn oversized_patterns_say_so() {
+        let err = regex(r"\w{1000}{1000}").compile().unwrap_err();
+        assert!(matches!(err, SearchError::TooLarge { .. }), "{err:?}");
+        assert!(regex::bytes::Regex::new(r"\w{1000}{1000}").is_err());
+    }
+
+    #[test]
+    fn regex_semantics_are_those_of_regex_bytes() {
+        // Unicode mode is on: `\xff` is U+00FF (c3 bf), `.` skips invalid bytes.
+        let hay = b"\xff\xc3\xbf\n";
+        for pattern in [
+            r"\xff",
+            r"(?-u:\xff)",
+            ".",
+            r"(?s-u:.)",
+            r"\w",
+            r"(?-u)\w",
+            "(?i)Ÿ",
+        ] {
+            let ours = regex(pattern).compile().unwrap();
+            let theirs = regex::bytes::Regex::new(pattern).unwrap();
+            assert_eq!(
+                ours.find(hay),
+                theirs.find(hay).map(|m| m.range()),
+                "{pattern}"
+            );
+        }
+        assert_eq!(regex(r"\xff").compile().unwrap().find(hay), Some(1..3));
+        assert_eq!(
+            regex(r"(?-u:\xff)").compile().unwrap().find(hay),
+            Some(0..1)
+        );
+    }
+
+    #[test]
+    fn text_is_literal_and_can_fold_case() {
+        let p = Query::new(QueryKind::Text, "a.b").compile().unwrap();
+        assert_eq!(p.find(b"axb a.b"), Some(4..7));
+        assert_eq!(p.max_len(), Some(3));
+        let mut q = Query::new(QueryKind::Text, "NULLA");
+        assert_eq!(q.compile().unwrap().find(b"nulla"), None);
+        q.case_insensitive = true;
+        assert_eq!(q.compile().unwrap().find(b"x Nulla"), Some(2..7));
+    }
+
+    #[test]
+    fn hex_matches_raw_bytes_and_wildcards() {
+        let mut q = Query::new(QueryKind::Hex, "ff ?? 0a");
+        q.case_insensitive = true; // ignored for hex
+        let p = q.compile().unwrap();
+        assert_eq!(p.regex_source(), r"(?s-u:\xff.\x0a)");
+        assert!(!p.is_case_insensitive());
+        assert_eq!(p.find(b"\xff\n\n\xff\n\n"), Some(0..3));
+        assert_eq!(p.find(b"\xc3\xbf\n\n"), None);
+        assert_eq!(p.max_len(), Some(3));
+    }
+
+    #[test]
+    fn find_at_sees_context_before_the_start() {
+        let p = regex(r"\bab").compile().unwrap();
+        assert_eq!(p.find_at(b"xab ab", 1), Some(4..6));
+        assert_eq!(p.find_at(b"ab", 3), None);
+        assert_eq!(p.max_len(), Some(2));
+        assert_eq!(regex("a+").compile().unwrap().max_len(), None);
+    }
+
+    #[test]
+    fn captures_give_the_groups_of_one_match() {
+        let p = regex(r"(\d+)-(x)?(\d+)").compile().unwrap();
+        assert_eq!(p.captures_len(), 4);
+        let hay = b"a 12-34 b";
+        let caps = p.captures(hay, 2..7).unwrap();
+        assert_eq!(caps, vec![Some(2..7), Some(2..4), None, Some(5..7)]);
+        assert_eq!(
+            p.captures(hay, 3..7).map(|c| c[0].clone()),
+            Some(Some(3..7))
+        );
+        assert_eq!(p.captures(hay, 2..5), None);
+        // Limited to the span's end: the shorter match counts.
+        assert_eq!(
+            p.captures(hay, 2..6).map(|c| c[3].clone()),
+            Some(Some(5..6))
+        );
+        assert_eq!(p.captures(hay, 2..99), None);
+    }
+}

@@ -1,0 +1,587 @@
+//! The chunked, resumable, cancellable scan: one [`Scanner::step`] searches one chunk of a
+//! [`ByteSource`] and pushes each match to a sink that can say stop.
+//!
+//! The algorithm is the one measured and verified in `notes/platform.md` §6.1 (10,880
+//! randomized cases against `regex::bytes::Regex::find_iter`), adapted to read windows through
+//! [`ByteSource::read`] instead of indexing one flat slice:
+//!
+//! * A chunk is the set of positions where a match may *start* in this step. The window read
+//!   for it also covers `overlap` bytes after the chunk, so a match starting in the chunk is
+//!   seen whole, plus [`LOOK_AROUND`] bytes on each side so `\b`, `^`, `$` and Unicode word
+//!   boundaries see their neighbours. The search runs on the window with `Input::range`, which
+//!   lets look-around consult the bytes outside the range.
+//! * A match found at or after the chunk's end is dropped and found again by the next step;
+//!   leftmost-first search gives the same answer from either starting point.
+//! * The empty-match rule of `find_iter` (an empty match right where the previous match ended
+//!   is skipped) carries across steps in `last_end`.
+//!
+//! No threads and no clock here: the caller (the search worker) loops on `step`, reports
+//! [`Scanner::position`] as progress and checks its cancel flag between steps. A chunk of
+//! 16 MiB costs about 1 ms for a literal and 25 ms for a pattern with no literal (measured),
+//! which is the cancel latency.
+
+use std::ops::Range;
+
+use regex_automata::{Input, meta};
+
+use super::query::Pattern;
+use crate::core::source::ByteSource;
+
+/// Bytes read on each side of a window beyond what the matches can cover, so look-around
+/// sees the neighbours of every position it tests. Four is the longest UTF-8 sequence, which
+/// is what a Unicode `\b` decodes on each side; `^`, `$` and `(?R)` need one.
+pub const LOOK_AROUND: u64 = 0;
+
+/// Default chunk: 16 MiB per step (about 1–25 ms of searching, see the module docs).
+pub const DEFAULT_CHUNK: u64 = 16 << 20;
+
+/// Default longest match the scan guarantees to report exactly for unbounded patterns:
+/// 1 MiB. The window reads this much past each chunk (about 6% extra at 16 MiB chunks).
+pub const DEFAULT_MAX_MATCH: u64 = 1 << 20;
+
+/// How a [`Scanner`] cuts the work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanConfig {
+    /// Match start positions covered by one step; `0` counts as `1`. The window read per
+    /// step is about `chunk + overlap` bytes, so this bounds both the memory of an owned read
+    /// and the time between cancellation checks.
+    pub chunk: u64,
+    /// The longest match the scan must see whole when the pattern's own maximum length is
+    /// larger or unbounded (`+`, `*`). **This is the scan's documented limit:** with every
+    /// match of `regex::bytes::Regex::find_iter` at most this long, the scan reports exactly
+    /// the same matches; a longer match may be cut at this length, missed, or replaced by a
+    /// later one (see [`Scanner::long_matches`]). Bounded patterns whose maximum length fits
+    /// are always exact. The default, 1 MiB, keeps well clear of any match a person would
+    /// look for in a hex editor; keep it at 64 KiB or more in production.
+    pub max_match: u64,
+}
+
+impl ScanConfig {
+    /// How far past a chunk's end the window reaches for `pattern`: its maximum length,
+    /// capped by `max_match` (which also stands in for an unbounded pattern). A match
+    /// depends on at most `overlap + LOOK_AROUND` bytes after its start, which is what a
+    /// re-search after an edit needs to know (see [`MatchIndex::restart_point`]).
+    ///
+    /// [`MatchIndex::restart_point`]: super::MatchIndex::restart_point
+    pub fn overlap(&self, pattern: &Pattern) -> u64 {
+        self.overlap_and_exactness(pattern).0
+    }
+
+    fn overlap_and_exactness(&self, pattern: &Pattern) -> (u64, bool) {
+        let pattern_max = pattern
+            .max_len()
+            .map(|n| u64::try_from(n).unwrap_or(u64::MAX));
+        match pattern_max {
+            Some(n) if n <= self.max_match => (n, true),
+            _ => (self.max_match, false),
+        }
+    }
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        ScanConfig {
+            chunk: DEFAULT_CHUNK,
+            max_match: DEFAULT_MAX_MATCH,
+        }
+    }
+}
+
+/// One match: `len` bytes at file offset `start`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Match {
+    /// File offset of the first byte.
+    pub start: u64,
+    /// Length in bytes; `0` for an empty match (`x*`, `^`).
+    pub len: u64,
+}
+
+impl Match {
+    /// A match of `len` bytes at `start`.
+    pub fn new(start: u64, len: u64) -> Self {
+        Match { start, len }
+    }
+
+    /// File offset just past the last byte.
+    pub fn end(self) -> u64 {
+        self.start.saturating_add(self.len)
+    }
+
+    /// `start..end`.
+    pub fn range(self) -> Range<u64> {
+        self.start..self.end()
+    }
+
+    /// True for a zero-length match.
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
+}
+
+/// What one [`Scanner::step`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepResult {
+    /// A chunk was searched and more remain; call `step` again.
+    More,
+    /// The sink returned `false`. The scanner sits just after the match it was handed, so
+    /// calling `step` again resumes with the next match (useful for "find next").
+    Stopped,
+    /// The whole range has been searched; further steps do nothing.
+    Done,
+}
+
+/// A resumable search of one [`Pattern`] over a range of a [`ByteSource`].
+///
+/// Reported matches are exactly those of `regex::bytes::Regex::find_iter` over the whole
+/// source (leftmost-first, non-overlapping, `find_iter`'s empty-match rule), restricted to
+/// the ones starting in the range, as long as no match is longer than the overlap (the
+/// pattern's maximum length, or [`ScanConfig::max_match`] when that is smaller or the pattern
+/// is unbounded).
+///
+/// For a range that starts after 0 the scan behaves like `find_iter` started at the range's
+/// start with the bytes before it visible to look-around (`Input::range` semantics,
+/// `regex::bytes::Regex::find_at`): a whole-file match straddling the start is not seen, so
+/// to re-search after an edit start at a position where the whole-file iteration also
+/// restarts: the end of a known match (then tell the scanner with
+/// [`Scanner::with_previous_match_end`]) or the start of the file.
+///
+/// The source must not change between the steps of one scan (search a snapshot); if it
+/// does, the results are unspecified but nothing panics.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    regex: meta::Regex,
+    cache: meta::Cache,
+    range: Range<u64>,
+    chunk: u64,
+    overlap: u64,
+    /// The pattern's longest match fits in the overlap, so no match can be cut.
+    exact: bool,
+    /// Start of the current chunk; every match starting before it has been reported.
+    chunk_start: u64,
+    /// Where the next search starts; never below `chunk_start`.
+    pos: u64,
+    /// End of the last reported match (or the seeded one), for the empty-match rule.
+    last_end: Option<u64>,
+    done: bool,
+    long_matches: u64,
+    /// `min(range.end, len)` as of the last step, for [`Scanner::position`].
+    end_seen: u64,
+}
+
+impl Scanner {
+    /// A scan for matches starting in `range`. The range is clipped to the source when
+    /// stepping; the position equal to the source's length counts as inside when
+    /// `range.end` is beyond it, which is where `find_iter` reports a final empty match. Use
+    /// [`Scanner::whole`] (or `..u64::MAX`) to search everything.
+    pub fn new(pattern: &Pattern, range: Range<u64>, config: ScanConfig) -> Self {
+        let (overlap, exact) = config.overlap_and_exactness(pattern);
+        let regex = pattern.regex().clone();
+        let cache = regex.create_cache();
+        Scanner {
+            regex,
+            cache,
+            chunk_start: range.start,
+            pos: range.start,
+            end_seen: range.end,
+            range,
+            chunk: config.chunk.max(1),
+            overlap,
+            exact,
+            last_end: None,
+            done: false,
+            long_matches: 0,
+        }
+    }
+
+    /// A scan of the whole source, including a final empty match at its end.
+    pub fn whole(pattern: &Pattern, config: ScanConfig) -> Self {
+        Scanner::new(pattern, 0..u64::MAX, config)
+    }
+
+    /// Seeds `find_iter`'s empty-match rule for a scan that resumes a whole-file search at
+    /// `end`, the end of the last match before the range: an empty match exactly there is
+    /// then skipped, as the whole-file search would. Without it the range is searched as if
+    /// nothing came before (`find_at` semantics).
+    #[must_use]
+    pub fn with_previous_match_end(mut self, end: u64) -> Self {
+        self.last_end = Some(end);
+        self
+    }
+
+    /// The requested range of match starts.
+    pub fn range(&self) -> Range<u64> {
+        self.range.clone()
+    }
+
+    /// Progress: every match starting before this offset has been handed to the sink.
+    /// Moves forward monotonically from `range.start` to `min(range.end, source length)`.
+    pub fn position(&self) -> u64 {
+        if self.done {
+            return self.end_seen;
+        }
+        self.pos.max(self.chunk_start).min(self.end_seen)
+    }
+
+    /// How far past a chunk's end the window reaches so a match starting in the chunk is
+    /// seen whole: the pattern's maximum length, capped by [`ScanConfig::max_match`].
+    pub fn overlap(&self) -> u64 {
+        self.overlap
+    }
+
+    /// True once the whole range has been searched.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// How many reported matches ran into the end of their window, for a pattern whose
+    /// matches can be longer than the overlap. Such a match may have been cut short (and
+    /// what follows it may differ from a whole-file search); zero means every match is
+    /// known to be exact. The UI can say "matches longer than N bytes may be cut".
+    pub fn long_matches(&self) -> u64 {
+        self.long_matches
+    }
+
+    /// Searches one chunk of `src` and hands each match, in order, to `sink`; `sink`
+    /// returning `false` stops the step (and the scan, until `step` is called again).
+    ///
+    /// Reads one window of about `chunk + overlap + 2 * LOOK_AROUND` bytes through
+    /// [`ByteSource::read`].
+    pub fn step<S, F>(&mut self, src: &S, mut sink: F) -> StepResult
+    where
+        S: ByteSource + ?Sized,
+        F: FnMut(Match) -> bool,
+    {
+        if self.done {
+            return StepResult::Done;
+        }
+        let len = src.len();
+        self.end_seen = self.range.end.min(len);
+        // Starts may be anywhere in the range, including `len` itself (find_iter's final
+        // empty match) when the range reaches past the end.
+        let stop = self.range.end.min(len.saturating_add(1));
+        if self.pos >= stop {
+            self.done = true;
+            return StepResult::Done;
+        }
+        // Matches must start before `chunk_end` and may run `overlap` past it.
+        let chunk_end = self.chunk_start.saturating_add(self.chunk).min(stop);
+        let search_end = chunk_end.saturating_add(self.overlap).min(len);
+        let window_start = self.pos.saturating_sub(LOOK_AROUND);
+        let window_end = search_end.saturating_add(LOOK_AROUND).min(len);
+        let window = src.read(window_start..window_end);
+        let hay: &[u8] = &window;
+        // A source that hands back less than asked is searched as far as it goes.
+        let local = |offset: u64| to_usize(offset.saturating_sub(window_start)).min(hay.len());
+        let local_end = local(search_end);
+
+        while self.pos <= search_end {
+            let local_pos = local(self.pos);
+            if local_pos > local_end {
+                break;
+            }
+            let input = Input::new(hay).range(local_pos..local_end);
+            let Some(m) = self.regex.search_with(&mut self.cache, &input) else {
+                break;
+            };
+            let start = window_start + to_u64(m.start());
+            let end = window_start + to_u64(m.end());
+            if start >= chunk_end {
+                // Belongs to the next chunk, which finds it again from `chunk_end`.
+                break;
+            }
+            if m.is_empty() && Some(end) == self.last_end {
+                // find_iter's rule: no empty match where the previous match ended.
+                self.pos = end.saturating_add(1);
+                continue;
+            }
+            if !self.exact && m.end() == local_end && search_end < len {
+                self.long_matches += 1;
+            }
+            self.pos = end;
+            self.last_end = Some(end);
+            if !sink(Match::new(start, end - start)) {
+                return StepResult::Stopped;
+            }
+        }
+        self.pos = self.pos.max(chunk_end);
+        self.chunk_start = chunk_end;
+        if chunk_end >= stop {
+            self.done = true;
+            StepResult::Done
+        } else {
+            StepResult::More
+        }
+    }
+
+    /// Steps until the scan is done or the sink says stop; for tests, the CLI and small
+    /// sources. Interactive callers loop on [`Scanner::step`] so they can cancel.
+    pub fn run<S, F>(&mut self, src: &S, mut sink: F) -> StepResult
+    where
+        S: ByteSource + ?Sized,
+        F: FnMut(Match) -> bool,
+    {
+        loop {
+            match self.step(src, &mut sink) {
+                StepResult::More => {}
+                other => return other,
+            }
+        }
+    }
+}
+
+fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+fn to_u64(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::cell::Cell;
+
+    use super::*;
+    use crate::core::search::query::{Query, QueryKind};
+
+    fn pattern(p: &str) -> Pattern {
+        Query::new(QueryKind::Regex, p).compile().unwrap()
+    }
+
+    fn config(chunk: u64, max_match: u64) -> ScanConfig {
+        ScanConfig { chunk, max_match }
+    }
+
+    fn scan(p: &Pattern, hay: &[u8], range: Range<u64>, cfg: ScanConfig) -> Vec<(u64, u64)> {
+        let mut out = Vec::new();
+        let result = Scanner::new(p, range, cfg).run(hay, |m| {
+            out.push((m.start, m.end()));
+            true
+        });
+        assert_eq!(result, StepResult::Done);
+        out
+    }
+
+    fn find_iter(p: &str, hay: &[u8]) -> Vec<(u64, u64)> {
+        regex::bytes::Regex::new(p)
+            .unwrap()
+            .find_iter(hay)
+            .map(|m| (m.start() as u64, m.end() as u64))
+            .collect()
+    }
+
+    /// An owned, copying source that records the largest window it was asked for.
+    struct Copying {
+        bytes: Vec<u8>,
+        largest: Cell<u64>,
+    }
+
+    impl ByteSource for Copying {
+        fn len(&self) -> u64 {
+            self.bytes.len() as u64
+        }
+
+        fn read(&self, range: Range<u64>) -> Cow<'_, [u8]> {
+            self.largest
+                .set(self.largest.get().max(range.end - range.start));
+            Cow::Owned(ByteSource::read(self.bytes.as_slice(), range).into_owned())
+        }
+    }
+
+    #[test]
+    fn tiny_chunks_agree_with_find_iter() {
+        let hay = b"nulla Nulla\nnullanulla a\xffnulla\xc3\xa9nulla x";
+        for p in [
+            r"\bnulla\b",
+            "(?m)^nulla",
+            "(?m)a$",
+            "x*",
+            r"(?i)nulla\w*",
+            "[a-z]+",
+            "",
+        ] {
+            if p.is_empty() {
+                continue;
+            }
+            let compiled = pattern(p);
+            for chunk in [1, 2, 3, 5, 7, 64] {
+                for max_match in [64, 1 << 20] {
+                    assert_eq!(
+                        scan(&compiled, hay, 0..u64::MAX, config(chunk, max_match)),
+                        find_iter(p, hay),
+                        "{p} chunk {chunk}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn empty_matches_include_the_end_only_when_the_range_does() {
+        let p = pattern("x*");
+        let hay = b"ab";
+        let all = vec![(0, 0), (1, 1), (2, 2)];
+        assert_eq!(find_iter("x*", hay), all);
+        assert_eq!(scan(&p, hay, 0..u64::MAX, config(1, 8)), all);
+        assert_eq!(scan(&p, hay, 0..3, config(1, 8)), all);
+        assert_eq!(scan(&p, hay, 0..2, config(1, 8)), all[..2]);
+        assert_eq!(scan(&p, b"", 0..u64::MAX, config(1, 8)), vec![(0, 0)]);
+        assert_eq!(scan(&p, b"", 0..0, config(1, 8)), vec![]);
+    }
+
+    #[test]
+    fn out_of_range_and_reversed_ranges_find_nothing() {
+        let p = pattern("a");
+        assert_eq!(scan(&p, b"aaa", 5..9, ScanConfig::default()), vec![]);
+        #[allow(clippy::reversed_empty_ranges)]
+        let reversed = 2..1;
+        assert_eq!(scan(&p, b"aaa", reversed, ScanConfig::default()), vec![]);
+    }
+
+    #[test]
+    fn a_sub_range_sees_context_but_reports_starts_inside_it() {
+        let p = pattern(r"\bab");
+        // Position 1 is not a word boundary, whatever the range says.
+        assert_eq!(scan(&p, b"xab ab ab", 1..5, config(2, 8)), vec![(4, 6)]);
+        // A match may run past the range's end.
+        assert_eq!(
+            scan(&pattern("b+"), b"abbbb", 0..2, config(1, 8)),
+            vec![(1, 5)]
+        );
+    }
+
+    #[test]
+    fn previous_match_end_applies_the_empty_match_rule() {
+        let p = pattern("a*");
+        let hay = b"aab";
+        // Whole-file: (0,2) then the empty match at 2 is skipped, (3,3) at the end.
+        assert_eq!(find_iter("a*", hay), vec![(0, 2), (3, 3)]);
+        let tail = |s: Scanner| {
+            let mut out = Vec::new();
+            let mut s = s;
+            s.run(hay.as_slice(), |m| {
+                out.push((m.start, m.end()));
+                true
+            });
+            out
+        };
+        assert_eq!(
+            tail(Scanner::new(&p, 2..u64::MAX, config(1, 8))),
+            vec![(2, 2), (3, 3)]
+        );
+        assert_eq!(
+            tail(Scanner::new(&p, 2..u64::MAX, config(1, 8)).with_previous_match_end(2)),
+            vec![(3, 3)]
+        );
+    }
+
+    #[test]
+    fn a_sink_that_says_stop_stops_and_the_scan_resumes() {
+        let p = pattern("a");
+        let hay = b"a a a a";
+        let mut s = Scanner::new(&p, 0..u64::MAX, config(100, 8));
+        let mut seen = Vec::new();
+        let mut stops = 0;
+        loop {
+            match s.step(hay.as_slice(), |m| {
+                seen.push(m.start);
+                false
+            }) {
+                StepResult::Stopped => stops += 1,
+                StepResult::More => {}
+                StepResult::Done => break,
+            }
+            assert!(stops < 10, "no progress");
+        }
+        assert_eq!(seen, vec![0, 2, 4, 6]);
+        assert_eq!(stops, 4);
+        assert!(s.is_done());
+        assert_eq!(s.position(), 7);
+    }
+
+    #[test]
+    fn position_moves_forward_to_the_end() {
+        let p = pattern("zz");
+        let hay = vec![b'a'; 1000];
+        let mut s = Scanner::new(&p, 100..u64::MAX, config(64, 8));
+        let mut last = s.position();
+        assert_eq!(last, 100);
+        while s.step(&hay, |_| true) == StepResult::More {
+            assert!(s.position() > last);
+            last = s.position();
+        }
+        assert_eq!(s.position(), 1000);
+    }
+
+    #[test]
+    fn windows_stay_small_and_owned_reads_work() {
+        let src = Copying {
+            bytes: b"nulla ".repeat(500),
+            largest: Cell::new(0),
+        };
+        let p = pattern(r"(?i)nulla\w*");
+        let mut out = Vec::new();
+        Scanner::new(&p, 0..u64::MAX, config(100, 16)).run(&src, |m| {
+            out.push((m.start, m.end()));
+            true
+        });
+        assert_eq!(out, find_iter(r"(?i)nulla\w*", &src.bytes));
+        assert!(
+            src.largest.get() <= 100 + 16 + 2 * LOOK_AROUND,
+            "{}",
+            src.largest.get()
+        );
+    }
+
+    #[test]
+    fn long_matches_are_counted_when_they_may_be_cut() {
+        let hay = [b"x".as_slice(), &[b'a'; 100], b" y"].concat();
+        let p = pattern("[a-z]+");
+        let mut s = Scanner::new(&p, 0..u64::MAX, config(16, 8));
+        s.run(hay.as_slice(), |_| true);
+        assert!(s.long_matches() > 0);
+        // With room for the whole run it is exact and says so.
+        let mut s = Scanner::new(&p, 0..u64::MAX, config(16, 1 << 20));
+        let mut out = Vec::new();
+        s.run(hay.as_slice(), |m| {
+            out.push((m.start, m.end()));
+            true
+        });
+        assert_eq!(out, find_iter("[a-z]+", &hay));
+        assert_eq!(s.long_matches(), 0);
+    }
+
+    /// PyMOTW's `re` example ("Searching for sentences containing nulla"): the scanner
+    /// reports spans only, and the groups come from `Pattern::captures` over each span.
+    #[test]
+    fn pymotw_nulla_sentences() {
+        let text = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/lorem.txt"));
+        let p = pattern(r"(?ism)(\.\W+)?([^.]?nulla[^.]*?\.)");
+        let mut spans = Vec::new();
+        Scanner::new(&p, 0..u64::MAX, config(64, 1 << 20)).run(text.as_slice(), |m| {
+            spans.push(m);
+            true
+        });
+        let sentences: Vec<String> = spans
+            .iter()
+            .map(|m| {
+                let span = m.start as usize..m.end() as usize;
+                let groups = p.captures(text, span).unwrap();
+                let group = groups[2].clone().unwrap();
+                String::from_utf8_lossy(&text[group]).replace('\n', " ")
+            })
+            .collect();
+        assert_eq!(
+            sentences,
+            ["Nulla facilisi.", "Nulla feugiat augue eleifend nulla."]
+        );
+        // Same groups as regex::bytes::Regex::captures_iter over the whole text.
+        let theirs: Vec<String> = regex::bytes::Regex::new(r"(?ism)(\.\W+)?([^.]?nulla[^.]*?\.)")
+            .unwrap()
+            .captures_iter(text)
+            .map(|c| String::from_utf8_lossy(&c[2]).replace('\n', " "))
+            .collect();
+        assert_eq!(sentences, theirs);
+    }
+}
