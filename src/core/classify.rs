@@ -80,7 +80,11 @@ mod tests {
         for b in 0..=255u8 {
             let g = ascii_glyph(b);
             assert!(!g.is_control(), "byte {b:#x} drew a control");
-            assert_eq!(unicode_width::UnicodeWidthChar::width(g), Some(1), "byte {b:#x}");
+            assert_eq!(
+                unicode_width::UnicodeWidthChar::width(g),
+                Some(1),
+                "byte {b:#x}"
+            );
         }
     }
 

@@ -89,7 +89,11 @@ mod tests {
         let text = include_bytes!("../../assets/lorem.txt").to_vec();
         let mut c = Cursor::new(&text);
         assert_eq!(&*c.read(10), b"Lorem ipsu");
-        assert_eq!(&*c.get_ref().read(0..10), b"Lorem ipsu", "slicing does not move");
+        assert_eq!(
+            &*c.get_ref().read(0..10),
+            b"Lorem ipsu",
+            "slicing does not move"
+        );
         assert_eq!(&*c.read(10), b"m dolor si");
         assert_eq!(c.tell(), 20);
     }

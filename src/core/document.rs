@@ -73,7 +73,10 @@ pub struct OpenConfig {
 
 impl Default for OpenConfig {
     fn default() -> Self {
-        Self { mode: Mode::CopyOnWrite, stream_cap: 64 << 20 }
+        Self {
+            mode: Mode::CopyOnWrite,
+            stream_cap: 64 << 20,
+        }
     }
 }
 
@@ -245,6 +248,8 @@ pub struct Document {
     group: Option<Transaction>,
     stamp: Option<Stamp>,
     notes: Vec<String>,
+    /// Bytes touched by the latest write, undo or redo (for re-searching that region).
+    last_change: Option<Range<u64>>,
 }
 
 impl std::fmt::Debug for Document {
@@ -284,7 +289,11 @@ fn human(n: u64) -> String {
         v /= 1024.0;
         u += 1;
     }
-    if u == 0 { format!("{n} B") } else { format!("{v:.1} {}", UNITS[u]) }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
 }
 
 impl Document {
@@ -295,10 +304,16 @@ impl Document {
         let meta = std::fs::metadata(path).map_err(|e| OpenError::from_io(path, e))?;
         let ft = meta.file_type();
         if ft.is_dir() {
-            return Err(OpenError::IsDirectory { path: path.to_path_buf() });
+            return Err(OpenError::IsDirectory {
+                path: path.to_path_buf(),
+            });
         }
         if ft.is_fifo() || ft.is_socket() || ft.is_char_device() {
-            let what = if ft.is_char_device() { "character device" } else { "pipe" };
+            let what = if ft.is_char_device() {
+                "character device"
+            } else {
+                "pipe"
+            };
             let file = OpenOptions::new()
                 .read(true)
                 .custom_flags(libc::O_NONBLOCK)
@@ -322,16 +337,28 @@ impl Document {
                         "opened read-only: no permission to write {}",
                         path.display()
                     ));
-                    (File::open(path).map_err(|e| OpenError::from_io(path, e))?, false)
+                    (
+                        File::open(path).map_err(|e| OpenError::from_io(path, e))?,
+                        false,
+                    )
                 }
                 Err(e) => return Err(OpenError::from_io(path, e)),
             }
         } else {
-            (File::open(path).map_err(|e| OpenError::from_io(path, e))?, false)
+            (
+                File::open(path).map_err(|e| OpenError::from_io(path, e))?,
+                false,
+            )
         };
-        let mode = if writable { config.mode } else { Mode::ReadOnly };
+        let mode = if writable {
+            config.mode
+        } else {
+            Mode::ReadOnly
+        };
         let (kind, len) = if ft.is_block_device() {
-            let len = file.seek(SeekFrom::End(0)).map_err(|e| OpenError::from_io(path, e))?;
+            let len = file
+                .seek(SeekFrom::End(0))
+                .map_err(|e| OpenError::from_io(path, e))?;
             (SourceKind::BlockDevice, len)
         } else {
             (SourceKind::File, meta.len())
@@ -341,7 +368,13 @@ impl Document {
             let (bytes, more) =
                 read_capped(&file, config.stream_cap).map_err(|e| OpenError::from_io(path, e))?;
             if !bytes.is_empty() {
-                return Ok(Self::from_stream(path, bytes, more, "file that reports no size", config));
+                return Ok(Self::from_stream(
+                    path,
+                    bytes,
+                    more,
+                    "file that reports no size",
+                    config,
+                ));
             }
         }
         let disk = match DiskMap::map(&file, len) {
@@ -349,7 +382,13 @@ impl Document {
             Err(e) if e.raw_os_error() == Some(libc::ENODEV) => {
                 let (bytes, more) = read_capped(&file, config.stream_cap)
                     .map_err(|e| OpenError::from_io(path, e))?;
-                return Ok(Self::from_stream(path, bytes, more, "file that cannot be mapped", config));
+                return Ok(Self::from_stream(
+                    path,
+                    bytes,
+                    more,
+                    "file that cannot be mapped",
+                    config,
+                ));
             }
             Err(e) => return Err(OpenError::from_io(path, e)),
         };
@@ -365,7 +404,10 @@ impl Document {
                     .map_err(|e| OpenError::from_io(path, e))?,
             ),
         };
-        let stamp = file.metadata().ok().map(|m| Stamp { len, ..Stamp::of(&m) });
+        let stamp = file.metadata().ok().map(|m| Stamp {
+            len,
+            ..Stamp::of(&m)
+        });
         Ok(Self {
             path: path.to_path_buf(),
             file: Some(file),
@@ -381,10 +423,17 @@ impl Document {
             group: None,
             stamp,
             notes,
+            last_change: None,
         })
     }
 
-    fn from_stream(path: &Path, bytes: Vec<u8>, more: bool, what: &str, config: OpenConfig) -> Self {
+    fn from_stream(
+        path: &Path,
+        bytes: Vec<u8>,
+        more: bool,
+        what: &str,
+        config: OpenConfig,
+    ) -> Self {
         let n = bytes.len() as u64;
         let mut notes = vec![if more {
             format!(
@@ -392,7 +441,10 @@ impl Document {
                 human(n)
             )
         } else {
-            format!("{what}: read {} into memory; read-only, :w PATH saves a copy", human(n))
+            format!(
+                "{what}: read {} into memory; read-only, :w PATH saves a copy",
+                human(n)
+            )
         }];
         if config.mode == Mode::ReadOnly {
             notes.clear();
@@ -413,12 +465,19 @@ impl Document {
             group: None,
             stamp: None,
             notes,
+            last_change: None,
         }
     }
 
     /// An in-memory, read-only document (tests, benches, data from a pipe).
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Self {
-        let mut d = Self::from_stream(Path::new(name), bytes, false, "memory", OpenConfig::default());
+        let mut d = Self::from_stream(
+            Path::new(name),
+            bytes,
+            false,
+            "memory",
+            OpenConfig::default(),
+        );
         d.notes.clear();
         d
     }
@@ -465,12 +524,20 @@ impl Document {
 
     /// The changed ranges that overlap `range`, in order, for drawing them apart.
     pub fn changed_in(&self, range: Range<u64>) -> Vec<Range<u64>> {
-        let mut out: Vec<_> = self.overlay.ranges_in(range.start..range.end.min(self.len)).collect();
+        let mut out: Vec<_> = self
+            .overlay
+            .ranges_in(range.start..range.end.min(self.len))
+            .collect();
         let app = self.base_len.max(range.start)..self.len.min(range.end);
         if app.start < app.end {
             out.push(app);
         }
         out
+    }
+
+    /// Bytes touched by the latest write, undo or redo.
+    pub fn last_change(&self) -> Option<Range<u64>> {
+        self.last_change.clone()
     }
 
     /// Steps that can be undone / redone.
@@ -527,7 +594,10 @@ impl Document {
             return Err(EditError::ReadOnly);
         }
         if offset > self.len {
-            return Err(EditError::PastEnd { offset, len: self.len });
+            return Err(EditError::PastEnd {
+                offset,
+                len: self.len,
+            });
         }
         if bytes.is_empty() {
             return Ok(());
@@ -538,18 +608,19 @@ impl Document {
         to_usize(end)?;
         let mut old = self.read(offset..end).into_owned();
         old.resize(bytes.len(), 0);
-        let patch = Patch::new(offset, old, bytes.to_vec()).map_err(|_| EditError::TooLarge { offset })?;
+        let patch =
+            Patch::new(offset, old, bytes.to_vec()).map_err(|_| EditError::TooLarge { offset })?;
         let before = self.len;
         let new_len = self.len.max(end);
         self.set_len(new_len)?;
         self.put(offset, bytes);
-        match &mut self.group {
-            Some(tx) => tx.push(patch, new_len),
-            None => {
-                let mut tx = Transaction::new(before);
-                tx.push(patch, new_len);
-                self.history.record(tx);
-            }
+        self.last_change = Some(offset..end);
+        if let Some(tx) = &mut self.group {
+            tx.push(patch, new_len);
+        } else {
+            let mut tx = Transaction::new(before);
+            tx.push(patch, new_len);
+            self.history.record(tx);
         }
         Ok(())
     }
@@ -560,7 +631,9 @@ impl Document {
             return Err(EditError::ReadOnly);
         }
         self.end_group();
-        let Some(tx) = self.history.undo() else { return Ok(None) };
+        let Some(tx) = self.history.undo() else {
+            return Ok(None);
+        };
         self.apply(&tx)?;
         Ok(Some(tx.first_offset().unwrap_or(0).min(self.len)))
     }
@@ -571,12 +644,15 @@ impl Document {
             return Err(EditError::ReadOnly);
         }
         self.end_group();
-        let Some(tx) = self.history.redo() else { return Ok(None) };
+        let Some(tx) = self.history.redo() else {
+            return Ok(None);
+        };
         self.apply(&tx)?;
         Ok(Some(tx.first_offset().unwrap_or(0).min(self.len)))
     }
 
     fn apply(&mut self, tx: &Transaction) -> Result<(), EditError> {
+        self.last_change = tx.span();
         if tx.len_after() > self.len {
             self.set_len(tx.len_after())?;
         }
@@ -604,7 +680,8 @@ impl Document {
             let view = self.view.as_ref().map(ViewMap::as_slice);
             let ov = Arc::make_mut(&mut self.overlay);
             ov.record(offset, &bytes[..n], |r| {
-                view.map(|v| v[idx(r.start)..idx(r.end)].to_vec()).unwrap_or_default()
+                view.map(|v| v[idx(r.start)..idx(r.end)].to_vec())
+                    .unwrap_or_default()
             });
         }
         match self.mode {
@@ -612,18 +689,17 @@ impl Document {
                 if let Some(v) = &mut self.view {
                     let e = end.min(view_len);
                     if offset < e {
-                        v.as_mut_slice()[idx(offset)..idx(e)].copy_from_slice(&bytes[..idx(e - offset)]);
+                        v.as_mut_slice()[idx(offset)..idx(e)]
+                            .copy_from_slice(&bytes[..idx(e - offset)]);
                     }
                 }
             }
             Mode::CopyOnWrite => {
-                if offset < split {
-                    if let Some(v) = &mut self.view {
-                        let e = split.min(view_len);
-                        if offset < e {
-                            v.as_mut_slice()[idx(offset)..idx(e)]
-                                .copy_from_slice(&bytes[..idx(e - offset)]);
-                        }
+                if let Some(v) = self.view.as_mut().filter(|_| offset < split) {
+                    let e = split.min(view_len);
+                    if offset < e {
+                        v.as_mut_slice()[idx(offset)..idx(e)]
+                            .copy_from_slice(&bytes[..idx(e - offset)]);
                     }
                 }
                 if end > self.base_len {
@@ -652,8 +728,10 @@ impl Document {
                 let file = self.file.as_ref().ok_or(EditError::ReadOnly)?;
                 // Drop the mappings before shrinking: a page past the new end would SIGBUS.
                 self.view = None;
-                file.set_len(new_len).map_err(|e| EditError::Resize(e.to_string()))?;
-                self.remap(new_len).map_err(|e| EditError::Resize(e.to_string()))?;
+                file.set_len(new_len)
+                    .map_err(|e| EditError::Resize(e.to_string()))?;
+                self.remap(new_len)
+                    .map_err(|e| EditError::Resize(e.to_string()))?;
             }
         }
         if new_len < self.base_len {
@@ -665,7 +743,9 @@ impl Document {
 
     /// Maps the file again at `len` (both the disk view and the writable view).
     fn remap(&mut self, len: u64) -> io::Result<()> {
-        let Some(file) = &self.file else { return Ok(()) };
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
         self.view = None;
         self.disk = DiskMap::map(file, len)?;
         self.view = match self.mode {
@@ -682,15 +762,17 @@ impl Document {
     /// How the file on disk differs from when it was opened or last saved, if it does.
     pub fn disk_change(&self) -> Option<DiskChange> {
         let stamp = self.stamp?;
-        let meta = match std::fs::metadata(&self.path) {
-            Ok(m) => m,
-            Err(_) => return Some(DiskChange::Removed),
+        let Ok(meta) = std::fs::metadata(&self.path) else {
+            return Some(DiskChange::Removed);
         };
         let now = Stamp::of(&meta);
         if now.ino != stamp.ino {
             Some(DiskChange::Replaced)
         } else if now.len != stamp.len && self.kind == SourceKind::File {
-            Some(DiskChange::Resized { from: stamp.len, to: now.len })
+            Some(DiskChange::Resized {
+                from: stamp.len,
+                to: now.len,
+            })
         } else if now.mtime != stamp.mtime && self.mode != Mode::WriteThrough {
             Some(DiskChange::Modified)
         } else {
@@ -706,13 +788,14 @@ impl Document {
         if self.mode == Mode::ReadOnly {
             return Err(SaveError::ReadOnly);
         }
-        if !force {
-            if let Some(change) = self.disk_change() {
-                return Err(SaveError::ChangedOnDisk(change));
-            }
+        if let Some(change) = self.disk_change().filter(|_| !force) {
+            return Err(SaveError::ChangedOnDisk(change));
         }
         let path = self.path.clone();
-        let io_err = |source| SaveError::Io { path: path.clone(), source };
+        let io_err = |source| SaveError::Io {
+            path: path.clone(),
+            source,
+        };
         let file = self.file.as_ref().ok_or(SaveError::ReadOnly)?;
         let mut report = SaveReport::default();
         match self.mode {
@@ -723,11 +806,14 @@ impl Document {
                     report.ranges += 1;
                 }
                 if !self.tail.is_empty() {
-                    file.write_all_at(&self.tail, self.base_len).map_err(io_err)?;
+                    file.write_all_at(&self.tail, self.base_len)
+                        .map_err(io_err)?;
                     report.bytes_written += self.tail.len() as u64;
                     report.ranges += 1;
                 }
-                if self.kind == SourceKind::File && file.metadata().map_err(io_err)?.len() != self.len {
+                if self.kind == SourceKind::File
+                    && file.metadata().map_err(io_err)?.len() != self.len
+                {
                     file.set_len(self.len).map_err(io_err)?;
                 }
                 file.sync_all().map_err(io_err)?;
@@ -736,7 +822,8 @@ impl Document {
                 if let Some(v) = &self.view {
                     let flush: Vec<Range<u64>> = self.changed_in(0..self.len);
                     for r in flush {
-                        v.flush_range(idx(r.start), idx(r.end - r.start)).map_err(io_err)?;
+                        v.flush_range(idx(r.start), idx(r.end - r.start))
+                            .map_err(io_err)?;
                         report.bytes_written += r.end - r.start;
                         report.ranges += 1;
                     }
@@ -752,7 +839,11 @@ impl Document {
         if len_changed || self.mode == Mode::CopyOnWrite && !self.disk.is_mapped() {
             self.remap(self.len).map_err(io_err)?;
         }
-        self.stamp = self.file.as_ref().and_then(|f| f.metadata().ok()).map(|m| Stamp::of(&m));
+        self.stamp = self
+            .file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map(|m| Stamp::of(&m));
         self.history.mark_saved();
         Ok(report)
     }
@@ -760,12 +851,25 @@ impl Document {
     /// Writes a full copy to `target`: a temporary file in the target's folder, fsynced, then
     /// renamed over it, so a crash never leaves a half file. The document stays as it is.
     pub fn save_as(&self, target: &Path) -> Result<SaveReport, SaveError> {
-        let io_err = |source| SaveError::Io { path: target.to_path_buf(), source };
-        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = target
-            .file_name()
-            .ok_or_else(|| io_err(io::Error::new(io::ErrorKind::InvalidInput, "not a file name")))?;
-        let tmp = dir.join(format!(".{}.maphex-{}.tmp", name.to_string_lossy(), std::process::id()));
+        let io_err = |source| SaveError::Io {
+            path: target.to_path_buf(),
+            source,
+        };
+        let dir = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = target.file_name().ok_or_else(|| {
+            io_err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a file name",
+            ))
+        })?;
+        let tmp = dir.join(format!(
+            ".{}.maphex-{}.tmp",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
         let result = (|| -> io::Result<()> {
             let mut out = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
             if let Ok(meta) = std::fs::metadata(target) {
@@ -786,7 +890,10 @@ impl Document {
             let _ = std::fs::remove_file(&tmp);
             return Err(io_err(e));
         }
-        Ok(SaveReport { bytes_written: self.len, ranges: 1 })
+        Ok(SaveReport {
+            bytes_written: self.len,
+            ranges: 1,
+        })
     }
 
     /// Throws away every unsaved edit and shows the file as it is on disk now.
@@ -797,7 +904,9 @@ impl Document {
             Mode::ReadOnly if self.file.is_none() => return Ok(()),
             _ => {}
         }
-        let Some(file) = &self.file else { return Ok(()) };
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
         let len = if self.kind == SourceKind::BlockDevice {
             self.len
         } else {
@@ -810,7 +919,11 @@ impl Document {
         self.base_len = len;
         self.len = len;
         self.remap(len).map_err(DiscardError::Io)?;
-        self.stamp = self.file.as_ref().and_then(|f| f.metadata().ok()).map(|m| Stamp::of(&m));
+        self.stamp = self
+            .file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map(|m| Stamp::of(&m));
         Ok(())
     }
 }

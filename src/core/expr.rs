@@ -49,7 +49,9 @@ pub fn parse_number(s: &str) -> Result<u64, ExprError> {
         (10, lower.clone())
     };
     let (num, mult) = if radix == 10 {
-        let split = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+        let split = digits
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(digits.len());
         let (n, unit) = digits.split_at(split);
         let mult: u64 = match unit {
             "" | "b" => 1,
@@ -74,7 +76,8 @@ pub fn parse_number(s: &str) -> Result<u64, ExprError> {
         std::num::IntErrorKind::PosOverflow => ExprError::Overflow(s.trim().to_string()),
         _ => ExprError::Invalid(s.trim().to_string()),
     })?;
-    n.checked_mul(mult).ok_or_else(|| ExprError::Overflow(s.trim().to_string()))
+    n.checked_mul(mult)
+        .ok_or_else(|| ExprError::Overflow(s.trim().to_string()))
 }
 
 /// Resolves an offset expression against the cursor and the file length. The result is a
@@ -85,7 +88,11 @@ pub fn resolve(expr: &str, cursor: u64, len: u64, allow_end: bool) -> Result<u64
     if e.is_empty() {
         return Err(ExprError::Empty);
     }
-    let last = if allow_end { len } else { len.saturating_sub(1) };
+    let last = if allow_end {
+        len
+    } else {
+        len.saturating_sub(1)
+    };
     let lower = e.to_ascii_lowercase();
     let target: u64 = if let Some(rest) = lower.strip_prefix("end") {
         let rest = rest.trim();
@@ -96,11 +103,16 @@ pub fn resolve(expr: &str, cursor: u64, len: u64, allow_end: bool) -> Result<u64
         let n = parse_number(n)?;
         match sign {
             "-" => len.checked_sub(n).ok_or(ExprError::BeforeStart)?,
-            "+" => len.checked_add(n).ok_or_else(|| ExprError::Overflow(e.to_string()))?,
+            "+" => len
+                .checked_add(n)
+                .ok_or_else(|| ExprError::Overflow(e.to_string()))?,
             _ => return Err(ExprError::Invalid(e.to_string())),
         }
     } else if let Some(p) = lower.strip_suffix('%') {
-        let pct: f64 = p.trim().parse().map_err(|_| ExprError::Invalid(e.to_string()))?;
+        let pct: f64 = p
+            .trim()
+            .parse()
+            .map_err(|_| ExprError::Invalid(e.to_string()))?;
         if !(0.0..=100.0).contains(&pct) {
             return Err(ExprError::Percent(p.trim().to_string()));
         }
@@ -111,14 +123,21 @@ pub fn resolve(expr: &str, cursor: u64, len: u64, allow_end: bool) -> Result<u64
         let t = u64::try_from(base + frac).unwrap_or(u64::MAX);
         return Ok(t.min(last));
     } else if let Some(n) = lower.strip_prefix('+') {
-        cursor.checked_add(parse_number(n)?).ok_or_else(|| ExprError::Overflow(e.to_string()))?
+        cursor
+            .checked_add(parse_number(n)?)
+            .ok_or_else(|| ExprError::Overflow(e.to_string()))?
     } else if let Some(n) = lower.strip_prefix('-') {
-        cursor.checked_sub(parse_number(n)?).ok_or(ExprError::BeforeStart)?
+        cursor
+            .checked_sub(parse_number(n)?)
+            .ok_or(ExprError::BeforeStart)?
     } else {
         parse_number(e)?
     };
     if target > last || (len == 0 && target > 0) {
-        return Err(ExprError::PastEnd { offset: target, len });
+        return Err(ExprError::PastEnd {
+            offset: target,
+            len,
+        });
     }
     Ok(target)
 }
@@ -137,7 +156,10 @@ mod tests {
         assert_eq!(parse_number("0b101"), Ok(5));
         assert_eq!(parse_number("1_000"), Ok(1000));
         assert!(matches!(parse_number("0xzz"), Err(ExprError::Invalid(_))));
-        assert!(matches!(parse_number("99999999999999999999"), Err(ExprError::Overflow(_))));
+        assert!(matches!(
+            parse_number("99999999999999999999"),
+            Err(ExprError::Overflow(_))
+        ));
         assert!(matches!(parse_number("16E"), Err(ExprError::Invalid(_))));
         assert!(matches!(parse_number("0x"), Err(ExprError::Invalid(_))));
     }
@@ -157,12 +179,27 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(resolve("1000", 0, 1000, false), Err(ExprError::PastEnd { offset: 1000, len: 1000 }));
+        assert_eq!(
+            resolve("1000", 0, 1000, false),
+            Err(ExprError::PastEnd {
+                offset: 1000,
+                len: 1000
+            })
+        );
         assert_eq!(resolve("-30", 20, 1000, false), Err(ExprError::BeforeStart));
         assert_eq!(resolve("", 0, 10, false), Err(ExprError::Empty));
-        assert!(matches!(resolve("150%", 0, 10, false), Err(ExprError::Percent(_))));
-        assert!(matches!(resolve("lots", 0, 10, false), Err(ExprError::Invalid(_))));
-        assert!(matches!(resolve("+0xffffffffffffffff", 5, 10, false), Err(ExprError::Overflow(_))));
+        assert!(matches!(
+            resolve("150%", 0, 10, false),
+            Err(ExprError::Percent(_))
+        ));
+        assert!(matches!(
+            resolve("lots", 0, 10, false),
+            Err(ExprError::Invalid(_))
+        ));
+        assert!(matches!(
+            resolve("+0xffffffffffffffff", 5, 10, false),
+            Err(ExprError::Overflow(_))
+        ));
     }
 
     #[test]

@@ -16,7 +16,11 @@ pub struct History {
 impl History {
     /// An empty history whose current state is the saved one.
     pub fn new() -> Self {
-        Self { done: Vec::new(), undone: Vec::new(), saved_at: Some(0) }
+        Self {
+            done: Vec::new(),
+            undone: Vec::new(),
+            saved_at: Some(0),
+        }
     }
 
     /// Records a transaction that was just applied. Drops everything that could be redone.
@@ -24,10 +28,8 @@ impl History {
         if tx.is_empty() {
             return;
         }
-        if let Some(s) = self.saved_at {
-            if s > self.done.len() {
-                self.saved_at = None;
-            }
+        if self.saved_at.is_some_and(|s| s > self.done.len()) {
+            self.saved_at = None;
         }
         self.undone.clear();
         self.done.push(tx);
@@ -70,7 +72,11 @@ impl History {
 
     /// Bytes held by all transactions: proportional to the bytes changed, never to the file.
     pub fn heap_bytes(&self) -> usize {
-        self.done.iter().chain(&self.undone).map(Transaction::heap_bytes).sum()
+        self.done
+            .iter()
+            .chain(&self.undone)
+            .map(Transaction::heap_bytes)
+            .sum()
     }
 
     /// Forgets everything (after a discard).
@@ -112,6 +118,9 @@ mod tests {
         h.record(tx(2, b'a', b'c'));
         assert!(!h.is_at_saved());
         h.undo();
-        assert!(!h.is_at_saved(), "the saved state is not reachable any more");
+        assert!(
+            !h.is_at_saved(),
+            "the saved state is not reachable any more"
+        );
     }
 }

@@ -111,7 +111,9 @@ impl ViewMap {
             // Other processes' writes may show through pages we have not written (the module
             // contract). `n` is the file's current length, so no page lies past its end.
             // MAP_NORESERVE lets a file larger than RAM + swap map (platform.md §3).
-            ViewKind::Private => unsafe { MmapOptions::new().len(n).no_reserve_swap().map_copy(file)? },
+            ViewKind::Private => unsafe {
+                MmapOptions::new().len(n).no_reserve_swap().map_copy(file)?
+            },
             // SAFETY: a shared writable mapping of a file opened read-write; writes go to the
             // page cache as `pwrite` would. Concurrent writers to the same file are the mmap
             // contract above; `n` is the file's current length.
@@ -184,7 +186,11 @@ mod tests {
     fn shared_writes_reach_the_file_at_once() {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         f.write_all(b"hello world").unwrap();
-        let file = std::fs::OpenOptions::new().read(true).write(true).open(f.path()).unwrap();
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(f.path())
+            .unwrap();
         let mut view = ViewMap::map(&file, 11, ViewKind::Shared).unwrap();
         view.as_mut_slice()[0] = b'J';
         view.flush_range(0, 1).unwrap();

@@ -104,7 +104,10 @@ impl Overlay {
             self.bytes += (j - i) as u64;
             self.runs.insert(
                 lo + i as u64,
-                Run { orig: orig[i..j].to_vec(), cur: cur[i..j].to_vec() },
+                Run {
+                    orig: orig[i..j].to_vec(),
+                    cur: cur[i..j].to_vec(),
+                },
             );
             i = j;
         }
@@ -112,7 +115,13 @@ impl Overlay {
 
     /// Drops everything at or past `len` (the document shrank).
     pub fn truncate(&mut self, len: u64) {
-        let tail: Vec<u64> = self.runs.range(..).rev().take_while(|(k, r)| **k + r.cur.len() as u64 > len).map(|(k, _)| *k).collect();
+        let tail: Vec<u64> = self
+            .runs
+            .range(..)
+            .rev()
+            .take_while(|(k, r)| **k + r.cur.len() as u64 > len)
+            .map(|(k, _)| *k)
+            .collect();
         for k in tail {
             if let Some(mut r) = self.runs.remove(&k) {
                 self.bytes -= r.cur.len() as u64;
@@ -163,7 +172,10 @@ impl Overlay {
             .runs
             .range(range.start.saturating_add(1)..range.end.max(range.start.saturating_add(1)))
             .map(|(k, r)| (*k, r));
-        first.into_iter().chain(rest).filter(move |_| range.start < range.end)
+        first
+            .into_iter()
+            .chain(rest)
+            .filter(move |_| range.start < range.end)
     }
 }
 
@@ -194,7 +206,10 @@ mod tests {
         let mut o = Overlay::new();
         o.record(2, b"XYZ", disk);
         o.record(3, b"d", disk);
-        assert_eq!(o.runs().collect::<Vec<_>>(), vec![(2, &b"X"[..]), (4, &b"Z"[..])]);
+        assert_eq!(
+            o.runs().collect::<Vec<_>>(),
+            vec![(2, &b"X"[..]), (4, &b"Z"[..])]
+        );
         o.record(2, b"c", disk);
         o.record(4, b"e", disk);
         assert!(o.is_empty());
@@ -213,7 +228,10 @@ mod tests {
         let mut o = Overlay::new();
         o.record(10, b"XXXX", disk);
         o.record(20, b"YY", disk);
-        assert_eq!(o.ranges_in(12..21).collect::<Vec<_>>(), vec![12..14, 20..21]);
+        assert_eq!(
+            o.ranges_in(12..21).collect::<Vec<_>>(),
+            vec![12..14, 20..21]
+        );
         assert_eq!(o.ranges_in(0..10).count(), 0);
         assert_eq!(o.ranges_in(14..20).count(), 0);
     }

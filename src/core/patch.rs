@@ -41,10 +41,16 @@ impl Patch {
     /// Builds a patch; `old` and `new` must have equal lengths.
     pub fn new(offset: u64, old: Vec<u8>, new: Vec<u8>) -> Result<Self, PatchError> {
         if old.len() != new.len() {
-            return Err(PatchError::LengthMismatch { old: old.len(), new: new.len() });
+            return Err(PatchError::LengthMismatch {
+                old: old.len(),
+                new: new.len(),
+            });
         }
         if offset.checked_add(new.len() as u64).is_none() {
-            return Err(PatchError::Overflow { offset, len: new.len() });
+            return Err(PatchError::Overflow {
+                offset,
+                len: new.len(),
+            });
         }
         Ok(Self { offset, old, new })
     }
@@ -72,7 +78,11 @@ impl Patch {
     /// The patch that undoes this one.
     #[must_use]
     pub fn inverse(&self) -> Self {
-        Self { offset: self.offset, old: self.new.clone(), new: self.old.clone() }
+        Self {
+            offset: self.offset,
+            old: self.new.clone(),
+            new: self.old.clone(),
+        }
     }
 }
 
@@ -87,7 +97,11 @@ pub struct Transaction {
 impl Transaction {
     /// An empty transaction on a document of length `len`.
     pub fn new(len: u64) -> Self {
-        Self { patches: Vec::new(), len_before: len, len_after: len }
+        Self {
+            patches: Vec::new(),
+            len_before: len,
+            len_after: len,
+        }
     }
 
     /// Adds a patch (already applied by the caller) and the length it left.
@@ -119,6 +133,21 @@ impl Transaction {
     /// The lowest offset the transaction touches: where the cursor goes on undo and redo.
     pub fn first_offset(&self) -> Option<u64> {
         self.patches.iter().map(Patch::offset).min()
+    }
+
+    /// The bytes the transaction touches, length changes included.
+    pub fn span(&self) -> Option<std::ops::Range<u64>> {
+        let mut lo = self.patches.iter().map(Patch::offset).min();
+        let mut hi = self.patches.iter().map(Patch::end).max();
+        if self.len_before != self.len_after {
+            let (a, b) = (
+                self.len_before.min(self.len_after),
+                self.len_before.max(self.len_after),
+            );
+            lo = Some(lo.map_or(a, |l| l.min(a)));
+            hi = Some(hi.map_or(b, |h| h.max(b)));
+        }
+        Some(lo?..hi?)
     }
 
     /// Bytes held by the transaction (old and new), for bounding history memory.

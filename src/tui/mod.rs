@@ -1,1 +1,13 @@
-//! Terminal front end.
+//! The terminal front end: state and `update` (app), the command table and keymap, input
+//! types, layout, theme, widgets, the search worker and the effectful runtime loop.
+
+pub mod action;
+pub mod app;
+pub mod input;
+pub mod keymap;
+pub mod layout;
+pub mod runtime;
+pub mod search;
+pub mod search_worker;
+pub mod theme;
+pub mod ui;

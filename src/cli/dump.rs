@@ -1,0 +1,58 @@
+//! `maphex dump`: xxd's default format, byte for byte.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use crate::core::document::Mode;
+use crate::core::dump::{effective_cols, write_xxd};
+use crate::core::expr;
+
+/// Arguments of `maphex dump`.
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// The file to dump.
+    pub file: PathBuf,
+    /// Where to start: 0x100, 256, 4k, 50%, end-64 (as xxd -s).
+    #[arg(short = 's', long, allow_hyphen_values = true)]
+    pub offset: Option<String>,
+    /// How many bytes: 256, 0x100, 4k, 1MiB (as xxd -l).
+    #[arg(short = 'l', long)]
+    pub length: Option<String>,
+    /// Bytes per line, 1 to 256 (as xxd -c).
+    #[arg(short = 'c', long, default_value_t = 16)]
+    pub cols: usize,
+}
+
+/// Runs the dump.
+pub fn run(args: &DumpArgs) -> Result<ExitCode> {
+    let cols = effective_cols(args.cols)?;
+    let doc = super::open(&args.file, Mode::ReadOnly)?;
+    let len = doc.len();
+    let start = match &args.offset {
+        None => 0,
+        Some(e) => expr::resolve(e, 0, len, true)
+            .with_context(|| format!("bad --offset for {}", args.file.display()))?,
+    };
+    let end = match &args.length {
+        None => len,
+        Some(l) => {
+            let n = expr::parse_number(l).with_context(|| format!("bad --length '{l}'"))?;
+            start.saturating_add(n).min(len)
+        }
+    };
+    if start > len {
+        bail!(
+            "offset {start:#x} is past the end of {} ({len} bytes)",
+            args.file.display()
+        );
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    write_xxd(&doc, start..end, cols, &mut out).map_err(std::io::Error::from)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,16 @@
+//! The pure model: mapping, document, patches and history, cursor, search, classification.
+//!
+//! Nothing here imports ratatui, crossterm, clap or anyhow, prints, spawns threads or reads a
+//! clock. It compiles and tests with no terminal.
+
+pub mod classify;
+pub mod cursor;
+pub mod document;
+pub mod dump;
+pub mod expr;
+pub mod history;
+pub mod mapping;
+pub mod overlay;
+pub mod patch;
+pub mod search;
+pub mod source;

@@ -1,0 +1,724 @@
+//! App state and `update`: the only place state changes. No terminal I/O here; what must touch
+//! the outside world (saving, quitting, starting a search) is returned as an [`Effect`] for
+//! the runtime to carry out, so a bug report reproduces as "these inputs on these bytes".
+
+use crate::core::document::{Document, Mode};
+use crate::core::expr;
+use crate::core::source::ByteSource;
+use crate::tui::action::Action;
+use crate::tui::input::{Input, Key, KeyCode, Mouse};
+use crate::tui::keymap::Keymap;
+use crate::tui::layout::{Cols, Layout};
+use crate::tui::search::{SearchRequest, SearchUi};
+
+/// Which pane the cursor types into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    /// The hex digits.
+    Hex,
+    /// The text column.
+    Text,
+}
+
+/// What the keyboard is doing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputMode {
+    /// Moving around.
+    Normal,
+    /// Overwriting bytes; `low_nibble` is true after the first hex digit of a byte.
+    Edit {
+        /// The next hex digit sets the low nibble.
+        low_nibble: bool,
+    },
+    /// Typing into the command line or search prompt.
+    Prompt(Prompt),
+    /// Asked what to do with unsaved edits on quit.
+    ConfirmQuit,
+}
+
+/// What a prompt is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    /// `:` commands and offsets.
+    Command,
+    /// `/` search, with the kind of pattern.
+    Search(crate::core::search::QueryKind),
+}
+
+/// A line being typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prompt {
+    /// What it is for.
+    pub kind: PromptKind,
+    /// The text so far.
+    pub text: String,
+}
+
+/// How a message should look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// Information.
+    Info,
+    /// Something was refused or failed.
+    Error,
+}
+
+/// Work for the runtime.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Save in place (`force` skips the changed-on-disk check), then quit if asked.
+    Save {
+        /// Overwrite even if the file changed on disk.
+        force: bool,
+        /// Quit after a successful save.
+        quit: bool,
+    },
+    /// Write a full copy elsewhere.
+    SaveAs(String),
+    /// Throw away unsaved edits.
+    Discard,
+    /// Start a background search.
+    Search(SearchRequest),
+    /// Stop the running search.
+    CancelSearch,
+    /// Leave the program.
+    Quit,
+}
+
+/// The whole UI state.
+pub struct App {
+    /// The open document.
+    pub doc: Document,
+    /// Cursor offset (at most `len - 1`, or `len` in edit mode to append).
+    pub cursor: u64,
+    /// Offset of the first row on screen (a multiple of the row width).
+    pub top: u64,
+    /// Bytes-per-row setting.
+    pub cols: Cols,
+    /// Active pane.
+    pub pane: Pane,
+    /// Keyboard mode.
+    pub mode: InputMode,
+    /// Message for the message line.
+    pub message: Option<(String, Severity)>,
+    /// Help overlay shown.
+    pub show_help: bool,
+    /// Terminal size.
+    pub size: (u16, u16),
+    /// Bindings.
+    pub keymap: Keymap,
+    /// Search state.
+    pub search: SearchUi,
+    /// Colours off (`NO_COLOR`).
+    pub no_color: bool,
+    /// Set when the app should exit.
+    pub quit: bool,
+    /// Bytes written since edit mode was entered (re-searched when it is left).
+    edit_span: Option<std::ops::Range<u64>>,
+}
+
+impl App {
+    /// A new app on a document, for a terminal of `size`.
+    pub fn new(doc: Document, size: (u16, u16)) -> Self {
+        let message = doc.notes().first().map(|n| (n.clone(), Severity::Info));
+        let message = message.or_else(|| {
+            doc.is_empty().then(|| {
+                let hint = if doc.mode() == Mode::ReadOnly {
+                    ""
+                } else {
+                    "; i then type to append"
+                };
+                (format!("empty file{hint}"), Severity::Info)
+            })
+        });
+        Self {
+            doc,
+            cursor: 0,
+            top: 0,
+            cols: Cols::Auto,
+            pane: Pane::Hex,
+            mode: InputMode::Normal,
+            message,
+            show_help: false,
+            size,
+            keymap: Keymap::default(),
+            search: SearchUi::default(),
+            no_color: false,
+            quit: false,
+            edit_span: None,
+        }
+    }
+
+    /// The layout for the current size.
+    pub fn layout(&self) -> Layout {
+        let (w, h) = self.size;
+        let l = Layout::new(w, h, self.doc.len(), self.cols);
+        if self.search.pane_open && l.rows > 6 {
+            // The search pane takes the lower third of the data rows.
+            Layout {
+                rows: l.rows - self.search_pane_rows(&l),
+                ..l
+            }
+        } else {
+            l
+        }
+    }
+
+    /// Rows given to the search pane (its title included).
+    pub fn search_pane_rows(&self, full: &Layout) -> usize {
+        (full.rows / 3).max(4)
+    }
+
+    fn cols_now(&self) -> u64 {
+        self.layout().cols as u64
+    }
+
+    /// The largest cursor position in the current mode.
+    fn max_cursor(&self) -> u64 {
+        let len = self.doc.len();
+        if matches!(self.mode, InputMode::Edit { .. }) && self.doc.mode() != Mode::ReadOnly {
+            len
+        } else {
+            len.saturating_sub(1)
+        }
+    }
+
+    /// Sets an info message.
+    pub fn info(&mut self, m: impl Into<String>) {
+        self.message = Some((m.into(), Severity::Info));
+    }
+
+    /// Sets an error message.
+    pub fn error(&mut self, m: impl Into<String>) {
+        self.message = Some((m.into(), Severity::Error));
+    }
+
+    /// Moves the cursor to `to` (clamped) and scrolls so it is visible.
+    pub fn goto(&mut self, to: u64) {
+        self.cursor = to.min(self.max_cursor());
+        if let InputMode::Edit { low_nibble } = &mut self.mode {
+            *low_nibble = false;
+        }
+        self.scroll_to_cursor();
+    }
+
+    /// Scrolls so the cursor row is on screen, keeping `top` row-aligned.
+    pub fn scroll_to_cursor(&mut self) {
+        let cols = self.cols_now();
+        let rows = self.layout().rows.max(1) as u64;
+        let row = self.cursor / cols;
+        let top_row = self.top / cols;
+        let top_row = if row < top_row {
+            row
+        } else if row >= top_row + rows {
+            row + 1 - rows
+        } else {
+            top_row
+        };
+        self.top = top_row * cols;
+    }
+
+    fn scroll_rows(&mut self, delta: i64) {
+        let cols = self.cols_now();
+        let rows = self.layout().rows.max(1) as u64;
+        let last_row = self.max_cursor() / cols;
+        let top_row = (self.top / cols)
+            .saturating_add_signed(delta)
+            .min(last_row.saturating_sub(rows - 1));
+        self.top = top_row * cols;
+        // Keep the cursor on screen, in the same column.
+        let col = self.cursor % cols;
+        let cur_row = (self.cursor / cols).clamp(top_row, top_row + rows - 1);
+        self.cursor = (cur_row * cols + col).min(self.max_cursor());
+    }
+
+    /// Handles one input. Returns work for the runtime, if any.
+    pub fn update(&mut self, input: Input) -> Option<Effect> {
+        match input {
+            Input::Resize(w, h) => {
+                self.size = (w, h);
+                self.scroll_to_cursor();
+                None
+            }
+            Input::Mouse(m) => {
+                self.mouse(m);
+                None
+            }
+            Input::Paste(text) => match &mut self.mode {
+                InputMode::Prompt(p) => {
+                    p.text.extend(text.chars().filter(|c| !c.is_control()));
+                    None
+                }
+                InputMode::Edit { .. } => {
+                    for c in text.chars() {
+                        self.type_char(c);
+                    }
+                    None
+                }
+                _ => None,
+            },
+            Input::Key(key) => self.key(key),
+        }
+    }
+
+    fn mouse(&mut self, m: Mouse) {
+        match m {
+            Mouse::ScrollUp => self.scroll_rows(-3),
+            Mouse::ScrollDown => self.scroll_rows(3),
+            Mouse::Click(x, y) => {
+                let l = self.layout();
+                if usize::from(y) >= l.rows {
+                    return;
+                }
+                if let Some((i, text)) = l.hit(x) {
+                    let off = self.top + u64::from(y) * l.cols as u64 + i as u64;
+                    if off <= self.max_cursor() {
+                        self.pane = if text { Pane::Text } else { Pane::Hex };
+                        self.goto(off);
+                    }
+                }
+            }
+        }
+    }
+
+    fn key(&mut self, key: Key) -> Option<Effect> {
+        // A terminal sends Esc followed quickly by a key as Alt+key; in edit mode and prompts,
+        // where Alt chords mean nothing, read it as the two keys the user typed (vim does too).
+        if key.alt
+            && !key.ctrl
+            && matches!(key.code, KeyCode::Char(_))
+            && matches!(self.mode, InputMode::Edit { .. } | InputMode::Prompt(_))
+        {
+            let first = self.key(Key::plain(KeyCode::Esc));
+            let second = self.key(Key { alt: false, ..key });
+            return second.or(first);
+        }
+        if self.show_help {
+            self.show_help = false;
+            return None;
+        }
+        match self.mode.clone() {
+            InputMode::Prompt(p) => self.prompt_key(p, key),
+            InputMode::ConfirmQuit => self.confirm_key(key),
+            InputMode::Edit { low_nibble } => {
+                if let Some(action) = self.keymap.lookup_edit(key) {
+                    return self.action(action);
+                }
+                match key.code {
+                    KeyCode::Backspace => {
+                        if low_nibble {
+                            self.mode = InputMode::Edit { low_nibble: false };
+                        } else {
+                            self.goto(self.cursor.saturating_sub(1));
+                        }
+                    }
+                    KeyCode::Char(c) if !key.ctrl && !key.alt => self.type_char(c),
+                    _ => self.error(format!(
+                        "{} does nothing in edit mode; Esc leaves it",
+                        key.display()
+                    )),
+                }
+                None
+            }
+            InputMode::Normal => {
+                if self.search.pane_open && self.search.pane_focus && self.search_pane_key(key) {
+                    return None;
+                }
+                if let Some(action) = self.keymap.lookup(key) {
+                    self.action(action)
+                } else {
+                    self.error(format!("{} is not bound; ? shows the keys", key.display()));
+                    None
+                }
+            }
+        }
+    }
+
+    /// Runs an action.
+    pub fn action(&mut self, action: Action) -> Option<Effect> {
+        let cols = self.cols_now();
+        let page = (self.layout().rows.max(1) as u64) * cols;
+        match action {
+            Action::MoveLeft => self.goto(self.cursor.saturating_sub(1)),
+            Action::MoveRight => self.goto(self.cursor.saturating_add(1)),
+            Action::MoveUp => {
+                if self.cursor >= cols {
+                    self.goto(self.cursor - cols);
+                }
+            }
+            Action::MoveDown => {
+                if self.cursor.saturating_add(cols) <= self.max_cursor() {
+                    self.goto(self.cursor + cols);
+                } else if self.cursor / cols < self.max_cursor() / cols {
+                    self.goto(self.max_cursor());
+                }
+            }
+            Action::PageUp => {
+                self.top = self.top.saturating_sub(page);
+                self.goto(self.cursor.saturating_sub(page));
+            }
+            Action::PageDown => {
+                let to = self.cursor.saturating_add(page).min(self.max_cursor());
+                let rows = self.layout().rows.max(1) as u64;
+                let last_top = (self.max_cursor() / cols).saturating_sub(rows - 1) * cols;
+                self.top = self.top.saturating_add(page).min(last_top);
+                self.goto(to);
+            }
+            Action::RowStart => self.goto(self.cursor - self.cursor % cols),
+            Action::RowEnd => self.goto(self.cursor - self.cursor % cols + cols - 1),
+            Action::FileStart => self.goto(0),
+            Action::FileEnd => self.goto(self.max_cursor()),
+            Action::SwitchPane => {
+                self.pane = match self.pane {
+                    Pane::Hex => Pane::Text,
+                    Pane::Text => Pane::Hex,
+                };
+                if let InputMode::Edit { low_nibble } = &mut self.mode {
+                    *low_nibble = false;
+                }
+            }
+            Action::CommandLine => {
+                self.mode = InputMode::Prompt(Prompt {
+                    kind: PromptKind::Command,
+                    text: String::new(),
+                });
+            }
+            Action::ToggleHelp => self.show_help = !self.show_help,
+            Action::Quit => {
+                if self.doc.is_dirty() {
+                    self.mode = InputMode::ConfirmQuit;
+                    self.info("unsaved edits: (s)ave and quit, (d)iscard and quit, (c)ancel");
+                } else {
+                    self.quit = true;
+                    return Some(Effect::Quit);
+                }
+            }
+            Action::EditMode => {
+                if self.doc.mode() == Mode::ReadOnly {
+                    self.error(crate::core::document::EditError::ReadOnly.to_string());
+                } else {
+                    self.doc.begin_group();
+                    self.mode = InputMode::Edit { low_nibble: false };
+                    self.message = None;
+                }
+            }
+            Action::Undo | Action::Redo => {
+                let undo = action == Action::Undo;
+                self.leave_edit();
+                let r = if undo {
+                    self.doc.undo()
+                } else {
+                    self.doc.redo()
+                };
+                match r {
+                    Ok(Some(at)) => {
+                        let (u, r) = self.doc.history_len();
+                        self.info(format!(
+                            "{}; {u} to undo, {r} to redo",
+                            if undo { "undone" } else { "redone" }
+                        ));
+                        self.goto(at);
+                        return self.search_after_edit(self.doc.last_change());
+                    }
+                    Ok(None) => self.info(if undo {
+                        "nothing to undo"
+                    } else {
+                        "nothing to redo"
+                    }),
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+            Action::Save => {
+                return Some(Effect::Save {
+                    force: false,
+                    quit: false,
+                });
+            }
+            Action::Search => {
+                self.mode = InputMode::Prompt(Prompt {
+                    kind: PromptKind::Search(self.search.kind),
+                    text: String::new(),
+                });
+            }
+            Action::SearchNext => self.step_match(true),
+            Action::SearchPrev => self.step_match(false),
+            Action::ToggleSearchPane => {
+                self.search.pane_open = !self.search.pane_open;
+                self.search.pane_focus = self.search.pane_open;
+                self.scroll_to_cursor();
+            }
+            Action::Cancel => {
+                if matches!(self.mode, InputMode::Edit { .. }) {
+                    self.leave_edit();
+                    let span = self.edit_span.take();
+                    return self.search_after_edit(span);
+                }
+                if self.search.running {
+                    return Some(Effect::CancelSearch);
+                }
+                if self.search.pane_open {
+                    self.search.pane_open = false;
+                    self.search.pane_focus = false;
+                }
+                self.message = None;
+            }
+        }
+        None
+    }
+
+    /// Ends edit mode: closes the undo group and pulls the cursor back from the append spot.
+    fn leave_edit(&mut self) {
+        if matches!(self.mode, InputMode::Edit { .. }) {
+            self.doc.end_group();
+            self.mode = InputMode::Normal;
+            self.cursor = self.cursor.min(self.max_cursor());
+        }
+    }
+
+    fn note_edit(&mut self) {
+        if let Some(r) = self.doc.last_change() {
+            self.edit_span = Some(match self.edit_span.take() {
+                Some(s) => s.start.min(r.start)..s.end.max(r.end),
+                None => r,
+            });
+        }
+    }
+
+    fn type_char(&mut self, c: char) {
+        let InputMode::Edit { low_nibble } = self.mode else {
+            return;
+        };
+        match self.pane {
+            Pane::Hex => {
+                let Some(d) = c.to_digit(16) else {
+                    self.error(format!(
+                        "'{c}' is not a hex digit; Tab switches to the text pane"
+                    ));
+                    return;
+                };
+                let d = d as u8;
+                let cur = self
+                    .doc
+                    .read(self.cursor..self.cursor + 1)
+                    .first()
+                    .copied()
+                    .unwrap_or(0);
+                let byte = if low_nibble {
+                    (cur & 0xf0) | d
+                } else {
+                    (d << 4) | (cur & 0x0f)
+                };
+                match self.doc.write(self.cursor, &[byte]) {
+                    Ok(()) => {
+                        self.message = None;
+                        self.note_edit();
+                        if low_nibble {
+                            self.goto(self.cursor + 1);
+                        } else {
+                            self.mode = InputMode::Edit { low_nibble: true };
+                        }
+                    }
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+            Pane::Text => {
+                let mut buf = [0u8; 4];
+                let bytes = c.encode_utf8(&mut buf).as_bytes();
+                match self.doc.write(self.cursor, bytes) {
+                    Ok(()) => {
+                        self.message = None;
+                        self.note_edit();
+                        self.goto(self.cursor + bytes.len() as u64);
+                    }
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+        }
+    }
+
+    fn confirm_key(&mut self, key: Key) -> Option<Effect> {
+        self.mode = InputMode::Normal;
+        match key.code {
+            KeyCode::Char('s' | 'y' | 'w') => Some(Effect::Save {
+                force: false,
+                quit: true,
+            }),
+            KeyCode::Char('d' | 'n') => {
+                self.quit = true;
+                Some(Effect::Quit)
+            }
+            _ => {
+                self.info("quit cancelled");
+                None
+            }
+        }
+    }
+
+    fn prompt_key(&mut self, mut p: Prompt, key: Key) -> Option<Effect> {
+        match key.code {
+            KeyCode::Esc => {
+                self.mode = InputMode::Normal;
+                self.message = None;
+                None
+            }
+            KeyCode::Enter => {
+                self.mode = InputMode::Normal;
+                match p.kind {
+                    PromptKind::Command => self.command(p.text.trim()),
+                    PromptKind::Search(kind) => self.start_search(kind, &p.text),
+                }
+            }
+            KeyCode::Tab => {
+                if let PromptKind::Search(kind) = p.kind {
+                    self.search.kind = kind.next();
+                    p.kind = PromptKind::Search(self.search.kind);
+                }
+                self.mode = InputMode::Prompt(p);
+                None
+            }
+            KeyCode::Backspace => {
+                if p.text.pop().is_none() {
+                    self.mode = InputMode::Normal;
+                } else {
+                    self.mode = InputMode::Prompt(p);
+                }
+                None
+            }
+            KeyCode::Char('u') if key.ctrl => {
+                p.text.clear();
+                self.mode = InputMode::Prompt(p);
+                None
+            }
+            KeyCode::Char(c) if !key.ctrl && !key.alt => {
+                p.text.push(c);
+                self.mode = InputMode::Prompt(p);
+                None
+            }
+            _ => {
+                self.mode = InputMode::Prompt(p);
+                None
+            }
+        }
+    }
+
+    /// Runs a `:` command line.
+    pub fn command(&mut self, cmd: &str) -> Option<Effect> {
+        let (name, arg) = match cmd.split_once(char::is_whitespace) {
+            Some((n, a)) => (n, a.trim()),
+            None => (cmd, ""),
+        };
+        match (name, arg) {
+            ("", _) => None,
+            ("w", "") => Some(Effect::Save {
+                force: false,
+                quit: false,
+            }),
+            ("w!", "") => Some(Effect::Save {
+                force: true,
+                quit: false,
+            }),
+            ("w" | "w!", path) => Some(Effect::SaveAs(path.to_string())),
+            ("wq" | "x", "") => Some(Effect::Save {
+                force: false,
+                quit: true,
+            }),
+            ("wq!" | "x!", "") => Some(Effect::Save {
+                force: true,
+                quit: true,
+            }),
+            ("q" | "quit", "") => {
+                if self.doc.is_dirty() {
+                    self.error("unsaved edits: :w saves, :q! quits without saving, :wq does both");
+                    None
+                } else {
+                    self.quit = true;
+                    Some(Effect::Quit)
+                }
+            }
+            ("q!" | "quit!", "") => {
+                self.quit = true;
+                Some(Effect::Quit)
+            }
+            ("e!", "") => Some(Effect::Discard),
+            ("help" | "h", "") => {
+                self.show_help = true;
+                None
+            }
+            ("goto", off) => self.jump(off),
+            _ => self.jump(cmd),
+        }
+    }
+
+    fn jump(&mut self, text: &str) -> Option<Effect> {
+        match expr::resolve(text, self.cursor, self.doc.len(), false) {
+            Ok(off) => {
+                self.goto(off);
+                self.message = None;
+            }
+            Err(expr::ExprError::Invalid(_)) => self.error(format!(
+                "not a command or offset: '{text}'; try :0x100, :+16, :50%, :end, :w, :q (? for help)"
+            )),
+            Err(e) => self.error(e.to_string()),
+        }
+        None
+    }
+
+    fn start_search(&mut self, kind: crate::core::search::QueryKind, text: &str) -> Option<Effect> {
+        if text.is_empty() {
+            return None;
+        }
+        match self.search.prepare(kind, text, self.cursor, &self.doc) {
+            Ok(req) => {
+                self.info(format!("searching for {} /{text}/", kind.label()));
+                Some(Effect::Search(req))
+            }
+            Err(e) => {
+                self.error(e);
+                None
+            }
+        }
+    }
+
+    /// After an edit, search the changed region again so highlights are never stale.
+    fn search_after_edit(&mut self, span: Option<std::ops::Range<u64>>) -> Option<Effect> {
+        self.search.after_edit(&self.doc, span).map(Effect::Search)
+    }
+
+    fn step_match(&mut self, forward: bool) {
+        match self.search.step(self.cursor, forward) {
+            Ok((off, msg)) => {
+                self.goto(off);
+                match msg {
+                    Some(m) => self.info(m),
+                    None => self.message = None,
+                }
+            }
+            Err(m) => self.error(m),
+        }
+    }
+
+    /// Keys for the focused search pane; false when the key is not the pane's.
+    fn search_pane_key(&mut self, key: Key) -> bool {
+        let rows = {
+            let (w, h) = self.size;
+            let full = Layout::new(w, h, self.doc.len(), self.cols);
+            i64::try_from(self.search_pane_rows(&full).saturating_sub(1)).unwrap_or(1)
+        };
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => self.search.pane_move(1),
+            KeyCode::Up | KeyCode::Char('k') => self.search.pane_move(-1),
+            KeyCode::PageDown => self.search.pane_move(rows),
+            KeyCode::PageUp => self.search.pane_move(-rows),
+            KeyCode::Enter => {
+                if let Some(off) = self.search.pane_selected_offset() {
+                    self.search.pane_focus = false;
+                    self.goto(off);
+                    self.message = self.search.status_line().map(|s| (s, Severity::Info));
+                }
+            }
+            KeyCode::Tab => self.search.pane_focus = false,
+            _ => return false,
+        }
+        true
+    }
+}

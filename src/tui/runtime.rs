@@ -1,0 +1,247 @@
+//! The effectful loop: terminal set-up and restore, input, worker messages, effects, drawing.
+//!
+//! [`Session`] holds everything but the terminal, so tests drive the real effect handling and
+//! the real search worker headless (inputs in, buffer out); [`run`] adds the terminal.
+
+use std::io;
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use ratatui::crossterm::execute;
+
+use crate::core::document::Document;
+use crate::tui::app::{App, Effect, Severity};
+use crate::tui::input::{Input, from_crossterm};
+use crate::tui::search_worker::{Worker, WorkerMsg};
+use crate::tui::ui;
+
+/// The app plus its search worker: everything the loop needs except a terminal.
+pub struct Session {
+    /// The state.
+    pub app: App,
+    worker: Worker,
+    tx: Sender<WorkerMsg>,
+    rx: Receiver<WorkerMsg>,
+    last_disk_check: Option<Instant>,
+}
+
+impl Session {
+    /// A session on a document for a terminal of `size`.
+    pub fn new(doc: Document, size: (u16, u16)) -> Self {
+        let (tx, rx) = mpsc::channel();
+        Self {
+            app: App::new(doc, size),
+            worker: Worker::default(),
+            tx,
+            rx,
+            last_disk_check: None,
+        }
+    }
+
+    /// Feeds one input and carries out what it asks for.
+    pub fn input(&mut self, input: Input) {
+        if let Some(effect) = self.app.update(input) {
+            self.effect(effect);
+        }
+    }
+
+    /// Carries out an effect.
+    pub fn effect(&mut self, effect: Effect) {
+        let app = &mut self.app;
+        match effect {
+            Effect::Quit => app.quit = true,
+            Effect::Save { force, quit } => match app.doc.save(force) {
+                Ok(r) => {
+                    app.info(format!(
+                        "saved {}: {} bytes written in {} ranges",
+                        app.doc.path().display(),
+                        r.bytes_written,
+                        r.ranges
+                    ));
+                    if quit {
+                        app.quit = true;
+                    }
+                }
+                Err(e) => app.error(e.to_string()),
+            },
+            Effect::SaveAs(path) => match app.doc.save_as(Path::new(&path)) {
+                Ok(r) => app.info(format!("wrote {} bytes to {path}", r.bytes_written)),
+                Err(e) => app.error(e.to_string()),
+            },
+            Effect::Discard => match app.doc.discard() {
+                Ok(()) => {
+                    app.info("edits discarded; showing the file as it is on disk");
+                    app.goto(app.cursor);
+                    if let Some(req) = app.search.restart(&app.doc) {
+                        self.worker.start(req, self.tx.clone());
+                    }
+                }
+                Err(e) => app.error(e.to_string()),
+            },
+            Effect::Search(req) => self.worker.start(req, self.tx.clone()),
+            Effect::CancelSearch => {
+                self.worker.cancel();
+                app.search.mark_cancelled();
+                app.info(format!(
+                    "search cancelled; {} matches kept",
+                    app.search.total()
+                ));
+            }
+        }
+    }
+
+    /// Takes what the worker reported; returns true when anything changed.
+    pub fn pump(&mut self) -> bool {
+        let mut changed = false;
+        while let Ok(msg) = self.rx.try_recv() {
+            changed = true;
+            self.handle_msg(msg);
+        }
+        changed
+    }
+
+    fn handle_msg(&mut self, msg: WorkerMsg) {
+        let done = matches!(msg, WorkerMsg::Done { .. });
+        if let Some(off) = self.app.search.on_msg(msg) {
+            self.app.goto(off);
+            if let Some(s) = self.app.search.status_line() {
+                self.app.info(s);
+            }
+        }
+        if done && !self.app.search.running {
+            if self.app.search.take_stale() {
+                if let Some(req) = self.app.search.restart(&self.app.doc) {
+                    self.worker.start(req, self.tx.clone());
+                }
+            } else if let Some(s) = self.app.search.status_line() {
+                let replace = self.app.message.as_ref().is_none_or(|(m, sev)| {
+                    *sev == Severity::Info
+                        && (m.starts_with("searching") || m.starts_with("match "))
+                });
+                if replace {
+                    self.app.info(s);
+                }
+            }
+        }
+    }
+
+    /// True while a search runs.
+    pub fn searching(&self) -> bool {
+        self.app.search.running
+    }
+
+    /// Waits (up to `timeout`) for the running search to finish, pumping its messages.
+    pub fn wait_search(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while self.app.search.running && Instant::now() < deadline {
+            match self.rx.recv_timeout(Duration::from_millis(20)) {
+                Ok(msg) => self.handle_msg(msg),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        !self.app.search.running
+    }
+
+    /// Notices changes to the file on disk, at most once a second.
+    fn check_disk(&mut self) {
+        let now = Instant::now();
+        if self
+            .last_disk_check
+            .is_some_and(|t| now.duration_since(t) < Duration::from_secs(1))
+        {
+            return;
+        }
+        self.last_disk_check = Some(now);
+        if let Some(change) = self.app.doc.disk_change() {
+            let msg =
+                format!("{change}; :e! reloads (unsaved edits are lost), :w PATH saves a copy");
+            if self.app.message.as_ref().is_none_or(|(m, _)| *m != msg) {
+                self.app.error(msg);
+            }
+        }
+    }
+
+    /// Stops the worker (at exit).
+    pub fn shutdown(&mut self) {
+        self.worker.join();
+    }
+}
+
+/// Sets the terminal up, runs the loop and restores the terminal whatever happens.
+pub fn run(doc: Document, configure: impl FnOnce(&mut App)) -> io::Result<()> {
+    let mut terminal = ratatui::init();
+    let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
+    let result = run_loop(&mut terminal, doc, configure);
+    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+    ratatui::restore();
+    result
+}
+
+fn terminal_size<B: Backend>(terminal: &Terminal<B>) -> (u16, u16) {
+    match terminal.size() {
+        Ok(s) if s.width > 0 && s.height > 0 => (s.width, s.height),
+        _ => (80, 24),
+    }
+}
+
+fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    doc: Document,
+    configure: impl FnOnce(&mut App),
+) -> io::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let size = terminal_size(terminal);
+    let mut s = Session::new(doc, size);
+    configure(&mut s.app);
+    let to_io = |e: B::Error| io::Error::other(e);
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|f| ui::draw(f, &s.app)).map_err(to_io)?;
+            dirty = false;
+        }
+        let wait = if s.searching() {
+            Duration::from_millis(30)
+        } else {
+            Duration::from_millis(250)
+        };
+        if event::poll(wait)? {
+            // Take every event already queued before drawing again (a resize or wheel storm
+            // costs one frame, not one per event).
+            loop {
+                let ev = event::read()?;
+                if let Some(input) = from_crossterm(&ev) {
+                    if let Input::Resize(w, h) = input {
+                        let (w, h) = if w == 0 || h == 0 { (80, 24) } else { (w, h) };
+                        let _ = terminal.autoresize();
+                        s.input(Input::Resize(w, h));
+                    } else {
+                        s.input(input);
+                    }
+                    dirty = true;
+                }
+                if s.app.quit || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        if s.app.quit {
+            break;
+        }
+        dirty |= s.pump();
+        let before = s.app.message.clone();
+        s.check_disk();
+        dirty |= s.app.message != before;
+    }
+    s.shutdown();
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! The offset column and the hex pane.
+
+use ratatui::buffer::Buffer;
+
+use crate::core::classify::{HEX, classify};
+use crate::tui::app::{App, InputMode, Pane};
+use crate::tui::layout::{Layout, hex_cell_x};
+use crate::tui::theme::Theme;
+use crate::tui::ui::{CHANGED, CURRENT, MATCH, Visible, put};
+
+/// Draws offsets and hex digits for every data row.
+pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: Theme) {
+    let len = app.doc.len();
+    let editing = matches!(app.mode, InputMode::Edit { .. });
+    let low_nibble = matches!(app.mode, InputMode::Edit { low_nibble: true });
+    let cols = l.cols as u64;
+    for row in 0..l.rows {
+        let row_off = vis.start + row as u64 * cols;
+        // Rows past the end are blank, except row 0 (an empty file still shows offset 0) and
+        // the row of the append position while editing.
+        if row_off >= len && row_off != 0 && !(editing && row_off == app.cursor) {
+            continue;
+        }
+        let off = format!("{row_off:0w$x}", w = l.off_digits);
+        put(buf, 0, row, &off, theme.offset());
+        for i in 0..l.cols {
+            let at = row_off + i as u64;
+            let x = l.hex_x + hex_cell_x(i);
+            let idx = usize::try_from(at - vis.start).unwrap_or(usize::MAX);
+            let Some(&b) = vis.bytes.get(idx) else {
+                // The append position in edit mode gets a placeholder cell.
+                if editing && at == app.cursor && at == len {
+                    let st = if app.pane == Pane::Hex {
+                        theme.cursor_active(theme.dim())
+                    } else {
+                        theme.cursor_passive(theme.dim())
+                    };
+                    put(buf, x, row, "__", st);
+                }
+                continue;
+            };
+            let flags = vis.flags_at(at);
+            let mut st = theme.class(classify(b));
+            if flags & MATCH != 0 {
+                st = theme.matched(st);
+            }
+            if flags & CURRENT != 0 {
+                st = theme.current_match(st);
+            }
+            if flags & CHANGED != 0 {
+                st = theme.changed(st);
+            }
+            let pair = HEX[usize::from(b)];
+            let digits = [char::from(pair[0]), char::from(pair[1])];
+            if at == app.cursor {
+                let cur = if app.pane == Pane::Hex {
+                    theme.cursor_active(st)
+                } else {
+                    theme.cursor_passive(st)
+                };
+                if low_nibble && app.pane == Pane::Hex {
+                    // The high nibble is typed: only the low one is under the cursor.
+                    put(buf, x, row, &digits[0].to_string(), st);
+                    put(buf, x + 1, row, &digits[1].to_string(), cur);
+                } else {
+                    put(buf, x, row, &format!("{}{}", digits[0], digits[1]), cur);
+                }
+            } else {
+                put(buf, x, row, &format!("{}{}", digits[0], digits[1]), st);
+            }
+        }
+    }
+}

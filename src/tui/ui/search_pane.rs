@@ -1,0 +1,70 @@
+//! The search pane: the list of matches with offset, length and a hex + text preview.
+
+use ratatui::buffer::Buffer;
+
+use crate::tui::app::App;
+use crate::tui::layout::Layout;
+use crate::tui::search::preview;
+use crate::tui::theme::Theme;
+use crate::tui::ui::put;
+
+/// Draws the pane below the data rows.
+pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
+    let full = Layout::new(l.width, l.height, app.doc.len(), app.cols);
+    let y0 = l.rows;
+    let height = full.rows.saturating_sub(l.rows);
+    if height == 0 {
+        return;
+    }
+    let search = &app.search;
+    let width = usize::from(l.width);
+    let focus = if search.pane_focus {
+        "j/k move, Enter jumps, Tab back"
+    } else {
+        "s hides"
+    };
+    let mut title = format!(
+        "─ matches: {} ─ {focus} ",
+        search
+            .status_line()
+            .unwrap_or_else(|| "no search yet".into())
+    );
+    if search.long_matches() > 0 {
+        title.push_str("─ some matches may be cut at the 1 MiB window ");
+    }
+    let line: String = title
+        .chars()
+        .chain(std::iter::repeat('─'))
+        .take(width)
+        .collect();
+    put(buf, 0, y0, &line, theme.frame());
+    let rows = height - 1;
+    let n = search.index.len();
+    let top = if search.pane_sel >= rows {
+        search.pane_sel + 1 - rows
+    } else {
+        0
+    };
+    for r in 0..rows.min(n.saturating_sub(top)) {
+        let i = top + r;
+        let Some(m) = search.index.get(i) else { break };
+        let (hex, text) = preview(&app.doc, m, 12);
+        let row = format!(
+            "{:>7}  {:0w$x}  {:>6}  {:<36} {}",
+            i + 1,
+            m.start,
+            m.len,
+            hex,
+            text,
+            w = l.off_digits
+        );
+        let st = if i == search.pane_sel && search.pane_focus {
+            theme.cursor_active(ratatui::style::Style::new())
+        } else if i == search.pane_sel {
+            theme.cursor_passive(ratatui::style::Style::new())
+        } else {
+            ratatui::style::Style::new()
+        };
+        put(buf, 0, y0 + 1 + r, &row, st);
+    }
+}
