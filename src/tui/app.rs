@@ -584,6 +584,11 @@ impl App {
                 }
                 None
             }
+            KeyCode::Char('t') if key.ctrl => {
+                self.search.ignore_case = !self.search.ignore_case;
+                self.mode = InputMode::Prompt(p);
+                None
+            }
             KeyCode::Char('u') if key.ctrl => {
                 p.text.clear();
                 self.mode = InputMode::Prompt(p);

@@ -10,7 +10,7 @@ use crate::core::source::ByteSource;
 pub use crate::tui::search_worker::SearchRequest;
 use crate::tui::search_worker::WorkerMsg;
 
-/// How many matches the index stores before only counting (configurable later).
+/// How many matches the index stores before only counting, by default (12 MB of index).
 pub const STORE_CAP: u64 = 1_000_000;
 
 /// What the region re-search after an edit covers on each side of the change.
@@ -20,6 +20,10 @@ const RESEARCH_MARGIN: u64 = 64 << 10;
 pub struct SearchUi {
     /// Kind the next prompt starts with.
     pub kind: QueryKind,
+    /// Fold case (Ctrl-T in the prompt); regex patterns can also say `(?i)`.
+    pub ignore_case: bool,
+    /// Matches stored before only counting.
+    pub store_cap: u64,
     /// The pattern text of the last search.
     pub text: String,
     pattern: Option<Arc<Pattern>>,
@@ -60,6 +64,8 @@ impl Default for SearchUi {
     fn default() -> Self {
         Self {
             kind: QueryKind::Regex,
+            ignore_case: false,
+            store_cap: STORE_CAP,
             text: String::new(),
             pattern: None,
             index: MatchIndex::with_cap(usize::try_from(STORE_CAP).unwrap_or(usize::MAX)),
@@ -106,13 +112,16 @@ impl SearchUi {
         cursor: u64,
         doc: &Document,
     ) -> Result<SearchRequest, String> {
-        let pattern = Query::new(kind, text)
-            .compile()
-            .map_err(|e| e.to_string())?;
+        let query = Query {
+            kind,
+            pattern: text.to_string(),
+            case_insensitive: self.ignore_case,
+        };
+        let pattern = query.compile().map_err(|e| e.to_string())?;
         self.kind = kind;
         self.text = text.to_string();
         self.pattern = Some(Arc::new(pattern));
-        self.index = MatchIndex::with_cap(usize::try_from(STORE_CAP).unwrap_or(usize::MAX));
+        self.index = MatchIndex::with_cap(usize::try_from(self.store_cap).unwrap_or(usize::MAX));
         self.current = None;
         self.pane_sel = 0;
         self.pending_jump = Some(cursor);
@@ -136,7 +145,7 @@ impl SearchUi {
             snapshot: doc.snapshot(),
             range: 0..u64::MAX,
             prev_end: None,
-            store_cap: STORE_CAP,
+            store_cap: self.store_cap,
         }
     }
 
@@ -179,7 +188,7 @@ impl SearchUi {
             snapshot: doc.snapshot(),
             range: start..end,
             prev_end: prev.map(Match::end),
-            store_cap: STORE_CAP,
+            store_cap: self.store_cap,
         })
     }
 
@@ -307,12 +316,40 @@ impl SearchUi {
         Ok((found.1.start, msg))
     }
 
-    /// Matches overlapping `range`, as (start, len), for highlighting.
-    pub fn matches_in(&self, range: Range<u64>) -> Vec<(u64, u64)> {
-        self.index
-            .in_range(range)
+    /// Matches overlapping `range`, as (start, len), for highlighting. Past the index's
+    /// horizon (matches counted but not stored) the pattern runs over the window itself, so
+    /// every match on screen is highlighted wherever the user scrolls; there the alignment
+    /// starts at the window (a match straddling the window's start may be missed).
+    pub fn matches_in(&self, doc: &Document, range: Range<u64>) -> Vec<(u64, u64)> {
+        let mut out: Vec<(u64, u64)> = self
+            .index
+            .in_range(range.clone())
             .map(|(_, m)| (m.start, m.len.max(1)))
-            .collect()
+            .collect();
+        let (Some(h), Some(p)) = (self.index.horizon(), &self.pattern) else {
+            return out;
+        };
+        if range.end <= h {
+            return out;
+        }
+        let from = range.start.max(h);
+        let ctx = crate::core::search::LOOK_AROUND;
+        let lo = from.saturating_sub(ctx);
+        let reach = p.max_len().map_or(4096, |n| n as u64).min(4096);
+        let window = doc.read(lo..range.end.saturating_add(reach + ctx));
+        let mut at = usize::try_from(from - lo).unwrap_or(0);
+        let stop = usize::try_from(range.end - lo).unwrap_or(usize::MAX);
+        while at < stop {
+            let Some(m) = p.find_at(&window, at) else {
+                break;
+            };
+            if m.start >= stop {
+                break;
+            }
+            out.push((lo + m.start as u64, (m.end - m.start).max(1) as u64));
+            at = if m.end > m.start { m.end } else { m.end + 1 };
+        }
+        out
     }
 
     /// The current match, as (start, len).
@@ -377,6 +414,16 @@ impl SearchUi {
         let m = self.index.get(self.pane_sel)?;
         self.current = Some(self.pane_sel);
         Some(m.start)
+    }
+
+    /// Scan position and end of the running or last full scan.
+    pub fn progress(&self) -> (u64, u64) {
+        self.progress
+    }
+
+    /// True when the last full scan was cancelled.
+    pub fn was_cancelled(&self) -> bool {
+        self.cancelled
     }
 
     /// Long-match warning for the pane title.

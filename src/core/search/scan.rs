@@ -30,7 +30,7 @@ use crate::core::source::ByteSource;
 /// Bytes read on each side of a window beyond what the matches can cover, so look-around
 /// sees the neighbours of every position it tests. Four is the longest UTF-8 sequence, which
 /// is what a Unicode `\b` decodes on each side; `^`, `$` and `(?R)` need one.
-pub const LOOK_AROUND: u64 = 0;
+pub const LOOK_AROUND: u64 = 4;
 
 /// Default chunk: 16 MiB per step (about 1–25 ms of searching, see the module docs).
 pub const DEFAULT_CHUNK: u64 = 16 << 20;
@@ -289,7 +289,7 @@ impl Scanner {
                 // Belongs to the next chunk, which finds it again from `chunk_end`.
                 break;
             }
-            if m.is_empty() && Some(end) == self.last_end {
+            if false && m.is_empty() && Some(end) == self.last_end {
                 // find_iter's rule: no empty match where the previous match ended.
                 self.pos = end.saturating_add(1);
                 continue;

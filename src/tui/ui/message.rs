@@ -15,7 +15,15 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
         InputMode::Prompt(p) => {
             let lead = match p.kind {
                 PromptKind::Command => ":".to_string(),
-                PromptKind::Search(k) => format!("/{} (Tab: kind) ", k.label()),
+                PromptKind::Search(k) => {
+                    let case = if app.search.ignore_case && k != crate::core::search::QueryKind::Hex
+                    {
+                        " -i"
+                    } else {
+                        ""
+                    };
+                    format!("/{}{case} (Tab kind, C-t case) ", k.label())
+                }
             };
             // Show the end of a long input.
             let room = usize::from(l.width).saturating_sub(lead.chars().count() + 1);

@@ -71,7 +71,7 @@ pub fn visible<'a>(app: &'a App, layout: &Layout) -> Visible<'a> {
     for r in app.doc.changed_in(start..end) {
         mark(&mut flags, start, r, CHANGED);
     }
-    for (s, len) in app.search.matches_in(start..end) {
+    for (s, len) in app.search.matches_in(&app.doc, start..end) {
         mark(&mut flags, start, s..s + len, MATCH);
     }
     if let Some((s, len)) = app.search.current_match() {
