@@ -22,6 +22,7 @@ use std::sync::Arc;
 use thiserror::Error;
 
 use crate::core::history::History;
+use crate::core::journal;
 use crate::core::mapping::{DiskMap, ViewKind, ViewMap, clear_nonblocking};
 use crate::core::overlay::Overlay;
 use crate::core::patch::{Patch, Transaction};
@@ -69,6 +70,8 @@ pub struct OpenConfig {
     pub mode: Mode,
     /// The most bytes read into memory from a source that cannot be mapped.
     pub stream_cap: u64,
+    /// Open for writing even when another maphex holds the file's advisory lock.
+    pub ignore_lock: bool,
 }
 
 impl Default for OpenConfig {
@@ -76,6 +79,7 @@ impl Default for OpenConfig {
         Self {
             mode: Mode::CopyOnWrite,
             stream_cap: 64 << 20,
+            ignore_lock: false,
         }
     }
 }
@@ -154,6 +158,9 @@ pub enum SaveError {
     /// The document is read-only.
     #[error("cannot save: opened read-only; use :w PATH to save a copy")]
     ReadOnly,
+    /// The file shrank under the mapping; the view past the new end is zeros, not the file.
+    #[error("cannot save in place: {0}; :w PATH saves a copy with your edits, :e! reloads")]
+    Truncated(DiskChange),
     /// Someone else changed the file since it was opened.
     #[error("cannot save: {0}; :w! overwrites anyway, :w PATH saves a copy")]
     ChangedOnDisk(DiskChange),
@@ -248,6 +255,8 @@ pub struct Document {
     group: Option<Transaction>,
     stamp: Option<Stamp>,
     notes: Vec<String>,
+    /// Saved bytes of `start..base_len` while the document is shorter than the file on disk.
+    cut: Option<(u64, Vec<u8>)>,
     /// Bytes touched by the latest write, undo or redo (for re-searching that region).
     last_change: Option<Range<u64>>,
 }
@@ -326,7 +335,7 @@ impl Document {
         }
         let want_write = config.mode != Mode::ReadOnly;
         let mut notes = Vec::new();
-        let (mut file, writable) = if want_write {
+        let (file, writable) = if want_write {
             match OpenOptions::new().read(true).write(true).open(path) {
                 Ok(f) => (f, true),
                 Err(e)
@@ -349,6 +358,23 @@ impl Document {
                 File::open(path).map_err(|e| OpenError::from_io(path, e))?,
                 false,
             )
+        };
+        // Two editors writing one file would undo each other's saves: take an advisory lock
+        // (flock) and fall back to read-only when another maphex holds it.
+        let lock = if writable { file.try_lock() } else { Ok(()) };
+        let (mut file, writable) = match lock {
+            Err(std::fs::TryLockError::WouldBlock) if !config.ignore_lock => {
+                notes.push(format!(
+                    "opened read-only: {} is being edited in another maphex (advisory lock); --force-write ignores the lock",
+                    path.display()
+                ));
+                (
+                    File::open(path).map_err(|e| OpenError::from_io(path, e))?,
+                    false,
+                )
+            }
+            // Locked by us, or locking is not supported here (some network filesystems).
+            _ => (file, writable),
         };
         let mode = if writable {
             config.mode
@@ -423,6 +449,7 @@ impl Document {
             group: None,
             stamp,
             notes,
+            cut: None,
             last_change: None,
         })
     }
@@ -465,6 +492,7 @@ impl Document {
             group: None,
             stamp: None,
             notes,
+            cut: None,
             last_change: None,
         }
     }
@@ -533,6 +561,13 @@ impl Document {
             out.push(app);
         }
         out
+    }
+
+    /// True when another process truncated the file under the mapping and pages past the new
+    /// end were replaced by zeros (see the SIGBUS guard in `mapping.rs`): the view is stale and
+    /// saving in place is refused until a reload (`discard`).
+    pub fn faulted(&self) -> bool {
+        self.disk.faulted() || self.view.as_ref().is_some_and(ViewMap::faulted)
     }
 
     /// Bytes touched by the latest write, undo or redo.
@@ -715,8 +750,34 @@ impl Document {
 
     /// Changes the length: zero-filled growth or truncation.
     fn set_len(&mut self, new_len: u64) -> Result<(), EditError> {
-        if new_len == self.len {
+        let old = self.len;
+        if new_len == old {
             return Ok(());
+        }
+        if self.mode == Mode::ReadOnly {
+            return Err(EditError::ReadOnly);
+        }
+        // Shrinking below what is on disk (undoing a saved append): keep the saved bytes of
+        // the part cut off, so that regrowing it later still compares against them.
+        if new_len < old && new_len < self.base_len {
+            let hi = old.min(self.base_len);
+            let mut orig = self
+                .view_bytes()
+                .get(idx(new_len)..idx(hi))
+                .unwrap_or_default()
+                .to_vec();
+            orig.resize(idx(hi - new_len), 0);
+            for (off, o) in self.overlay.originals() {
+                let (s, e) = (off.max(new_len), (off + o.len() as u64).min(hi));
+                if s < e {
+                    orig[idx(s - new_len)..idx(e - new_len)]
+                        .copy_from_slice(&o[idx(s - off)..idx(e - off)]);
+                }
+            }
+            if let Some((_, rest)) = self.cut.take() {
+                orig.extend_from_slice(&rest);
+            }
+            self.cut = Some((new_len, orig));
         }
         match self.mode {
             Mode::ReadOnly => return Err(EditError::ReadOnly),
@@ -730,6 +791,10 @@ impl Document {
                 self.view = None;
                 file.set_len(new_len)
                     .map_err(|e| EditError::Resize(e.to_string()))?;
+                // Our own resize is not another writer's change.
+                if let Some(st) = &mut self.stamp {
+                    st.len = new_len;
+                }
                 self.remap(new_len)
                     .map_err(|e| EditError::Resize(e.to_string()))?;
             }
@@ -738,6 +803,33 @@ impl Document {
             Arc::make_mut(&mut self.overlay).truncate(new_len);
         }
         self.len = new_len;
+        // Regrowing inside what is on disk: the new bytes are zeros, compared with the saved
+        // bytes kept in `cut`.
+        if new_len > old && old < self.base_len {
+            let hi = new_len.min(self.base_len);
+            let zeros = vec![0u8; idx(hi - old)];
+            if let Some((start, orig)) = self.cut.take() {
+                let ov = Arc::make_mut(&mut self.overlay);
+                ov.record(old, &zeros, |r| {
+                    let (s, e) = (idx(r.start - start), idx(r.end - start).min(orig.len()));
+                    orig.get(s..e).map(<[u8]>::to_vec).unwrap_or_default()
+                });
+                let used = idx(hi - start).min(orig.len());
+                if used < orig.len() {
+                    self.cut = Some((hi, orig[used..].to_vec()));
+                }
+            }
+            if let Some(v) = self
+                .view
+                .as_mut()
+                .filter(|_| self.mode == Mode::CopyOnWrite)
+            {
+                let e = idx(hi).min(v.as_slice().len());
+                if idx(old) < e {
+                    v.as_mut_slice()[idx(old)..e].fill(0);
+                }
+            }
+        }
         Ok(())
     }
 
@@ -784,9 +876,24 @@ impl Document {
     /// then fsync; in write-through, msync of the changed ranges. Refuses when the file
     /// changed on disk since it was opened, unless `force`. On failure nothing is marked saved.
     pub fn save(&mut self, force: bool) -> Result<SaveReport, SaveError> {
+        self.save_with_fault(force, None)
+    }
+
+    /// [`Document::save`] with a simulated crash at `fault` (tests only: the save stops there
+    /// and leaves the files exactly as a crash would).
+    #[doc(hidden)]
+    pub fn save_with_fault(
+        &mut self,
+        force: bool,
+        fault: Option<FaultPoint>,
+    ) -> Result<SaveReport, SaveError> {
         self.end_group();
         if self.mode == Mode::ReadOnly {
             return Err(SaveError::ReadOnly);
+        }
+        if self.faulted() {
+            let change = self.disk_change().unwrap_or(DiskChange::Modified);
+            return Err(SaveError::Truncated(change));
         }
         if let Some(change) = self.disk_change().filter(|_| !force) {
             return Err(SaveError::ChangedOnDisk(change));
@@ -800,23 +907,7 @@ impl Document {
         let mut report = SaveReport::default();
         match self.mode {
             Mode::CopyOnWrite => {
-                for (off, bytes) in self.overlay.runs() {
-                    file.write_all_at(bytes, off).map_err(io_err)?;
-                    report.bytes_written += bytes.len() as u64;
-                    report.ranges += 1;
-                }
-                if !self.tail.is_empty() {
-                    file.write_all_at(&self.tail, self.base_len)
-                        .map_err(io_err)?;
-                    report.bytes_written += self.tail.len() as u64;
-                    report.ranges += 1;
-                }
-                if self.kind == SourceKind::File
-                    && file.metadata().map_err(io_err)?.len() != self.len
-                {
-                    file.set_len(self.len).map_err(io_err)?;
-                }
-                file.sync_all().map_err(io_err)?;
+                report = self.save_cow(file, fault).map_err(io_err)?;
             }
             Mode::WriteThrough => {
                 if let Some(v) = &self.view {
@@ -836,7 +927,10 @@ impl Document {
         self.base_len = self.len;
         self.tail = Arc::default();
         self.overlay = Arc::default();
-        if len_changed || self.mode == Mode::CopyOnWrite && !self.disk.is_mapped() {
+        self.cut = None;
+        // After a forced save over someone else's change, map again so the view shows exactly
+        // what is now in the file (their bytes where we had no edit, ours where we had).
+        if len_changed || force || self.mode == Mode::CopyOnWrite && !self.disk.is_mapped() {
             self.remap(self.len).map_err(io_err)?;
         }
         self.stamp = self
@@ -846,6 +940,185 @@ impl Document {
             .map(|m| Stamp::of(&m));
         self.history.mark_saved();
         Ok(report)
+    }
+
+    /// The copy-on-write save: journal the original bytes of every range about to change,
+    /// fsync it, write the changed runs and the appended tail with positioned writes, set the
+    /// length, fsync the target, then remove the journal. A write that fails part-way is rolled
+    /// back from the journal at once, so the file is never left half old, half new.
+    fn save_cow(&self, file: &File, fault: Option<FaultPoint>) -> io::Result<SaveReport> {
+        let crash = |at: FaultPoint| -> io::Result<()> {
+            if fault == Some(at) {
+                return Err(io::Error::other(format!("injected crash at {at:?}")));
+            }
+            Ok(())
+        };
+        let disk = self.disk.as_slice();
+        let mut journal = journal::Record {
+            len: self.base_len,
+            runs: Vec::new(),
+        };
+        for (off, orig) in self.overlay.originals() {
+            journal.runs.push((off, orig.to_vec()));
+        }
+        if self.len < self.base_len {
+            let lost = disk
+                .get(idx(self.len)..idx(self.base_len))
+                .unwrap_or_default();
+            journal.runs.push((self.len, lost.to_vec()));
+        }
+        let jpath = journal::side_path(&self.path, journal::Kind::Journal);
+        let journaled = self.kind == SourceKind::File;
+        if journaled {
+            journal::write(&jpath, journal::Kind::Journal, &journal)?;
+        }
+        crash(FaultPoint::AfterJournal)?;
+        let mut report = SaveReport::default();
+        let writes = (|| -> io::Result<()> {
+            let runs: Vec<(u64, &[u8])> = self.overlay.runs().collect();
+            for (i, &(off, bytes)) in runs.iter().enumerate() {
+                file.write_all_at(bytes, off)?;
+                report.bytes_written += bytes.len() as u64;
+                report.ranges += 1;
+                if i == runs.len() / 2 {
+                    crash(FaultPoint::MidWrite)?;
+                }
+            }
+            if !self.tail.is_empty() {
+                file.write_all_at(&self.tail, self.base_len)?;
+                report.bytes_written += self.tail.len() as u64;
+                report.ranges += 1;
+            }
+            if self.kind == SourceKind::File && file.metadata()?.len() != self.len {
+                file.set_len(self.len)?;
+            }
+            file.sync_all()
+        })();
+        if let Err(e) = writes {
+            if fault.is_none() && journaled {
+                // A real failure (disk full, I/O error): put the old bytes back now.
+                if journal::apply(file, &journal).is_ok() {
+                    let _ = std::fs::remove_file(&jpath);
+                }
+            }
+            return Err(e);
+        }
+        crash(FaultPoint::BeforeJournalRemoved)?;
+        if journaled {
+            std::fs::remove_file(&jpath)?;
+            journal::sync_dir(&jpath)?;
+        }
+        Ok(report)
+    }
+
+    /// The journal of an interrupted save beside the file, if there is one.
+    pub fn pending_journal(&self) -> Option<PathBuf> {
+        let p = journal::side_path(&self.path, journal::Kind::Journal);
+        (self.kind == SourceKind::File && p.exists()).then_some(p)
+    }
+
+    /// Rolls an interrupted save back from its journal (the file becomes wholly what it was
+    /// before that save), deletes the journal and reloads. Unsaved edits are discarded.
+    pub fn rollback_journal(&mut self) -> Result<(), RecoverError> {
+        let p = journal::side_path(&self.path, journal::Kind::Journal);
+        let rec = journal::read(&p, journal::Kind::Journal)?.ok_or(RecoverError::Nothing)?;
+        let file = OpenOptions::new().read(true).write(true).open(&self.path)?;
+        self.view = None;
+        journal::apply(&file, &rec)?;
+        std::fs::remove_file(&p)?;
+        journal::sync_dir(&p)?;
+        self.reload().map_err(RecoverError::Io)
+    }
+
+    /// Keeps the file as it is and deletes the journal of an interrupted save.
+    pub fn keep_journal(&mut self) -> Result<(), RecoverError> {
+        let p = journal::side_path(&self.path, journal::Kind::Journal);
+        std::fs::remove_file(&p).map_err(RecoverError::Io)?;
+        Ok(())
+    }
+
+    /// Writes the unsaved copy-on-write edits to a recovery file beside the file (when maphex
+    /// dies: a panic, SIGTERM, SIGHUP). Returns its path, or `None` with nothing to save.
+    pub fn write_recovery(&self) -> io::Result<Option<PathBuf>> {
+        if self.mode != Mode::CopyOnWrite || !self.is_dirty() || self.kind == SourceKind::Stream {
+            return Ok(None);
+        }
+        let mut rec = journal::Record {
+            len: self.len,
+            runs: Vec::new(),
+        };
+        for (off, cur) in self.overlay.runs() {
+            rec.runs.push((off, cur.to_vec()));
+        }
+        if !self.tail.is_empty() {
+            rec.runs.push((self.base_len, self.tail.to_vec()));
+        }
+        let p = journal::side_path(&self.path, journal::Kind::Recovery);
+        journal::write(&p, journal::Kind::Recovery, &rec)?;
+        Ok(Some(p))
+    }
+
+    /// The recovery file of an earlier session beside the file, if there is one.
+    pub fn pending_recovery(&self) -> Option<PathBuf> {
+        let p = journal::side_path(&self.path, journal::Kind::Recovery);
+        (self.kind == SourceKind::File && p.exists()).then_some(p)
+    }
+
+    /// Loads the edits of a recovery file as one undo step (they stay unsaved) and deletes it.
+    pub fn apply_recovery(&mut self) -> Result<(), RecoverError> {
+        let p = journal::side_path(&self.path, journal::Kind::Recovery);
+        let rec = journal::read(&p, journal::Kind::Recovery)?.ok_or(RecoverError::Nothing)?;
+        self.begin_group();
+        let result = (|| {
+            for (off, bytes) in &rec.runs {
+                if *off > self.len {
+                    return Err(RecoverError::Mismatch);
+                }
+                self.write(*off, bytes)?;
+            }
+            if rec.len < self.len {
+                // Only an undone, saved append shrinks a file; that step is not undoable.
+                self.set_len(rec.len)?;
+            }
+            Ok(())
+        })();
+        self.end_group();
+        result?;
+        std::fs::remove_file(&p)?;
+        Ok(())
+    }
+
+    /// Deletes the recovery file.
+    pub fn discard_recovery(&mut self) -> Result<(), RecoverError> {
+        let p = journal::side_path(&self.path, journal::Kind::Recovery);
+        std::fs::remove_file(&p)?;
+        Ok(())
+    }
+
+    /// Maps the file again as it is on disk now, forgetting every edit.
+    fn reload(&mut self) -> io::Result<()> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        let len = if self.kind == SourceKind::BlockDevice {
+            self.len
+        } else {
+            file.metadata()?.len()
+        };
+        self.group = None;
+        self.history.clear();
+        self.tail = Arc::default();
+        self.overlay = Arc::default();
+        self.cut = None;
+        self.base_len = len;
+        self.len = len;
+        self.remap(len)?;
+        self.stamp = self
+            .file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map(|m| Stamp::of(&m));
+        Ok(())
     }
 
     /// Writes a full copy to `target`: a temporary file in the target's folder, fsynced, then
@@ -900,32 +1173,44 @@ impl Document {
     /// In write-through mode the edits are already in the file; use undo instead.
     pub fn discard(&mut self) -> Result<(), DiscardError> {
         match self.mode {
-            Mode::WriteThrough => return Err(DiscardError::WriteThrough),
-            Mode::ReadOnly if self.file.is_none() => return Ok(()),
-            _ => {}
+            Mode::WriteThrough => Err(DiscardError::WriteThrough),
+            _ => self.reload().map_err(DiscardError::Io),
         }
-        let Some(file) = &self.file else {
-            return Ok(());
-        };
-        let len = if self.kind == SourceKind::BlockDevice {
-            self.len
-        } else {
-            file.metadata().map_err(DiscardError::Io)?.len()
-        };
-        self.group = None;
-        self.history.clear();
-        self.tail = Arc::default();
-        self.overlay = Arc::default();
-        self.base_len = len;
-        self.len = len;
-        self.remap(len).map_err(DiscardError::Io)?;
-        self.stamp = self
-            .file
-            .as_ref()
-            .and_then(|f| f.metadata().ok())
-            .map(|m| Stamp::of(&m));
-        Ok(())
     }
+}
+
+/// Where a test may make a save stop as if maphex had crashed.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultPoint {
+    /// The journal is on disk; nothing was written to the target.
+    AfterJournal,
+    /// About half of the changed runs were written.
+    MidWrite,
+    /// Everything was written and fsynced; the journal is still there.
+    BeforeJournalRemoved,
+}
+
+/// A journal or recovery action that failed.
+#[derive(Debug, Error)]
+pub enum RecoverError {
+    /// No side file.
+    #[error("there is nothing to recover")]
+    Nothing,
+    /// The side file does not fit this file any more.
+    #[error(
+        "the recovery file does not fit this file (it was changed since); :recover discard deletes it"
+    )]
+    Mismatch,
+    /// The side file is damaged.
+    #[error(transparent)]
+    Journal(#[from] journal::JournalError),
+    /// Applying the edits failed.
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    /// Reading or writing failed.
+    #[error("{0}")]
+    Io(#[from] io::Error),
 }
 
 /// A discard that could not happen.
@@ -949,14 +1234,29 @@ impl ByteSource for Document {
         let start = range.start.min(end);
         let view = self.view_bytes();
         let view_len = view.len() as u64;
-        let split = end.min(view_len).max(start);
-        let in_view = &view[idx(start)..idx(split)];
-        if split == end {
+        let split = end.min(view_len).max(start).min(end);
+        let in_view = view.get(idx(start)..idx(split)).unwrap_or_default();
+        // After a truncation fault the private view lost pages (zeros now); the overlay still
+        // holds every edit, so lay it over the view and unsaved edits are never lost.
+        let mut edits = if self.faulted() {
+            Some(self.overlay.current_in(start..split).peekable())
+        } else {
+            None
+        };
+        let patched = edits.as_mut().is_some_and(|e| e.peek().is_some());
+        if split == end && !patched {
             return Cow::Borrowed(in_view);
         }
-        // Copy-on-write appended tail.
         let mut out = in_view.to_vec();
-        let from = idx(split - self.base_len);
+        for (off, bytes) in edits.into_iter().flatten() {
+            let s = idx(off - start);
+            out[s..s + bytes.len()].copy_from_slice(bytes);
+        }
+        if split == end {
+            return Cow::Owned(out);
+        }
+        // Copy-on-write appended tail.
+        let from = idx(split.max(start).saturating_sub(self.base_len));
         let to = idx(end - self.base_len).min(self.tail.len());
         if from < to {
             out.extend_from_slice(&self.tail[from..to]);
@@ -965,8 +1265,11 @@ impl ByteSource for Document {
     }
 }
 
-/// An immutable view of a document's bytes at one moment, safe to send to another thread.
-/// Reads borrow from the shared disk mapping where nothing was edited.
+/// A view of a document's bytes for another thread (the search worker): the unsaved edits as
+/// they were when it was taken, over the shared mapping of the file. Reads borrow from the
+/// mapping where nothing was edited. The mapping is live like every mmap: bytes the file gets
+/// later (a save, a write-through edit, another program) show through; a truncation shows as
+/// zeros (the SIGBUS guard) and the document notices it, not the snapshot.
 #[derive(Clone)]
 pub struct Snapshot {
     disk: DiskMap,
@@ -974,6 +1277,14 @@ pub struct Snapshot {
     tail: Arc<Vec<u8>>,
     base_len: u64,
     len: u64,
+}
+
+impl Snapshot {
+    /// True when the file was truncated under this snapshot's mapping (pages past the new
+    /// end read as zeros): what was read from it may be stale.
+    pub fn faulted(&self) -> bool {
+        self.disk.faulted()
+    }
 }
 
 impl ByteSource for Snapshot {
@@ -985,7 +1296,11 @@ impl ByteSource for Snapshot {
         let end = range.end.min(self.len);
         let start = range.start.min(end);
         let split = end.min(self.base_len).max(start);
-        let disk = &self.disk.as_slice()[idx(start)..idx(split)];
+        let disk = self
+            .disk
+            .as_slice()
+            .get(idx(start)..idx(split))
+            .unwrap_or_default();
         let mut edits = self.overlay.current_in(start..split).peekable();
         if split == end && edits.peek().is_none() {
             return Cow::Borrowed(disk);
@@ -996,7 +1311,7 @@ impl ByteSource for Snapshot {
             out[s..s + bytes.len()].copy_from_slice(bytes);
         }
         if split < end {
-            let from = idx(split - self.base_len);
+            let from = idx(split.saturating_sub(self.base_len));
             let to = idx(end - self.base_len).min(self.tail.len());
             if from < to {
                 out.extend_from_slice(&self.tail[from..to]);
