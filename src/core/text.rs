@@ -1,0 +1,860 @@
+//! Text-pane cells: what to draw in each byte's column, one cell per byte, so the hex and
+//! text columns stay aligned whatever the file holds.
+//!
+//! Three encodings: ASCII (the classic pane, [`ascii_glyph`]), UTF-8 and Latin-1. Every cell
+//! draws exactly one printable character (or nothing, for the second column of a wide
+//! character), so nothing from the file reaches the terminal as a control, and nothing can
+//! shift later columns: ratatui silently drops control characters, terminals join combining
+//! marks onto the previous cell, and bidi overrides reorder what follows
+//! (`notes/platform.md` §7). [`is_safe_to_draw`] is the rule for what may be drawn as itself.
+//!
+//! Layout in the byte grid (hex and text panes): the sum of [`Cell::width`] over a row is the
+//! number of bytes in the row. A UTF-8 character is drawn at its first byte; its continuation
+//! bytes get [`CONTINUATION_GLYPH`]. A wide character (two columns by `unicode-width`; all of
+//! them take at least three bytes in UTF-8) takes its next byte's column too, and that cell is
+//! [`CellKind::Covered`] (draw nothing). When that next byte starts a new row (or is not on
+//! screen) the character is drawn as [`CLIPPED_GLYPH`] instead, so nothing spills over the
+//! pane edge. The line view uses the same cells with [`Cell::flow_width`], where continuation
+//! bytes take no column (see `core::lines::wrap`).
+//!
+//! A consequence worth knowing: in the grid, every non-ASCII character is followed by at
+//! least one continuation glyph, so two decoded characters are never adjacent on screen and
+//! cannot fuse (regional-indicator flags, emoji with skin tones).
+
+use std::fmt;
+use std::str::FromStr;
+
+use unicode_width::UnicodeWidthChar;
+
+use crate::core::classify::{ByteClass, ascii_glyph, classify};
+use crate::core::source::ByteSource;
+
+/// Bytes of context the caller passes on each side of the visible range so that a UTF-8
+/// character cut by the range is recognised (a character is at most four bytes).
+pub const MAX_CONTEXT: usize = 3;
+
+/// Drawn for a UTF-8 continuation byte of the character drawn at an earlier cell.
+pub const CONTINUATION_GLYPH: char = '·';
+/// Drawn for each byte that is not part of a valid character (`std::str::from_utf8` rules).
+pub const INVALID_GLYPH: char = '\u{fffd}';
+/// Drawn for a character that is invisible, zero-width, a format character, private use or
+/// a noncharacter (anything [`is_safe_to_draw`] rejects that is not a control).
+pub const HIDDEN_GLYPH: char = '◌';
+/// Drawn for a wide character whose second column would fall past the end of its row.
+pub const CLIPPED_GLYPH: char = '…';
+
+/// How the text pane reads bytes. All three agree on 0x00..=0x7f.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// One byte, one character; bytes >= 0x80 are drawn as `×` (the classic pane).
+    #[default]
+    Ascii,
+    /// UTF-8, invalid bytes drawn one replacement glyph each.
+    Utf8,
+    /// ISO-8859-1: byte `b` is `U+00bb`; 0x80..=0x9f are C1 controls.
+    Latin1,
+}
+
+impl Encoding {
+    /// Every encoding, in the order [`Encoding::next`] cycles through.
+    pub const ALL: [Encoding; 3] = [Encoding::Ascii, Encoding::Utf8, Encoding::Latin1];
+
+    /// The next encoding in the cycle (a key steps through them).
+    #[must_use]
+    pub fn next(self) -> Self {
+        match self {
+            Encoding::Ascii => Encoding::Utf8,
+            Encoding::Utf8 => Encoding::Latin1,
+            Encoding::Latin1 => Encoding::Ascii,
+        }
+    }
+
+    /// Short human label for the status bar: `ASCII`, `UTF-8`, `Latin-1`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Encoding::Ascii => "ASCII",
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Latin1 => "Latin-1",
+        }
+    }
+
+    /// The canonical name for `--encoding` and config files; [`FromStr`] accepts it back.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Ascii => "ascii",
+            Encoding::Utf8 => "utf8",
+            Encoding::Latin1 => "latin1",
+        }
+    }
+
+    /// Bytes of context needed on each side of a visible range: 3 for UTF-8, 0 otherwise.
+    pub fn context(self) -> usize {
+        match self {
+            Encoding::Utf8 => MAX_CONTEXT,
+            Encoding::Ascii | Encoding::Latin1 => 0,
+        }
+    }
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// An `--encoding` value that names no encoding.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown encoding `{0}`; use ascii, utf8 or latin1")]
+pub struct UnknownEncoding(pub String);
+
+impl FromStr for Encoding {
+    type Err = UnknownEncoding;
+
+    /// Case-insensitive: `ascii`, `utf8`/`utf-8`, `latin1`/`latin-1`/`iso-8859-1`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "ascii" => Ok(Encoding::Ascii),
+            "utf8" | "utf-8" => Ok(Encoding::Utf8),
+            "latin1" | "latin-1" | "iso-8859-1" | "iso8859-1" => Ok(Encoding::Latin1),
+            _ => Err(UnknownEncoding(s.to_owned())),
+        }
+    }
+}
+
+/// Why a cell looks the way it does, for the theme to colour. The first four match
+/// [`ByteClass`] so ASCII bytes colour the same in the hex and text panes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CellKind {
+    /// Printable ASCII (0x21..=0x7e), drawn as itself.
+    Printable,
+    /// ASCII whitespace: space drawn as itself, tab/newline/CR/VT/FF as `_`.
+    Whitespace,
+    /// NUL, drawn as `⋄`.
+    Null,
+    /// A C0 control, DEL, or a C1 control (UTF-8 `c2 80..=c2 9f`, Latin-1 0x80..=0x9f),
+    /// drawn as `•`.
+    Control,
+    /// A byte >= 0x80 in the ASCII encoding, drawn as `×`.
+    NonAscii,
+    /// A non-ASCII character drawn as itself, one column.
+    Char,
+    /// A non-ASCII character drawn as itself, two columns; the next cell is [`CellKind::Covered`].
+    WideChar,
+    /// A character that must not be drawn raw (see [`is_safe_to_draw`]), drawn as [`HIDDEN_GLYPH`].
+    Hidden,
+    /// A wide character with no room for its second column in this row, drawn as
+    /// [`CLIPPED_GLYPH`].
+    Clipped,
+    /// A continuation byte of a character drawn earlier, drawn as [`CONTINUATION_GLYPH`].
+    Continuation,
+    /// The second column of the [`CellKind::WideChar`] in the previous cell: draw nothing.
+    Covered,
+    /// A byte that is not part of a valid character, drawn as [`INVALID_GLYPH`].
+    Invalid,
+}
+
+/// What to draw in one byte's column: a glyph and why (for the theme).
+///
+/// Invariants (checked by tests): the glyph is safe to draw ([`is_safe_to_draw`]) and its
+/// display width is [`Cell::width`]; only [`CellKind::WideChar`] is two columns, and only
+/// [`CellKind::Covered`] is zero.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Cell {
+    glyph: char,
+    kind: CellKind,
+}
+
+const CONTINUATION: Cell = Cell {
+    glyph: CONTINUATION_GLYPH,
+    kind: CellKind::Continuation,
+};
+const COVERED: Cell = Cell {
+    glyph: ' ',
+    kind: CellKind::Covered,
+};
+const INVALID: Cell = Cell {
+    glyph: INVALID_GLYPH,
+    kind: CellKind::Invalid,
+};
+
+impl Cell {
+    /// Why the cell looks as it does.
+    pub fn kind(self) -> CellKind {
+        self.kind
+    }
+
+    /// The character to draw, or `None` for a [`CellKind::Covered`] cell (leave it to the
+    /// wide character on its left).
+    pub fn glyph(self) -> Option<char> {
+        (self.kind != CellKind::Covered).then_some(self.glyph)
+    }
+
+    /// Columns this cell takes in the byte grid: 2 for a wide character, 0 for the cell it
+    /// covers, 1 otherwise. A row's widths add up to its byte count.
+    pub fn width(self) -> usize {
+        match self.kind {
+            CellKind::WideChar => 2,
+            CellKind::Covered => 0,
+            _ => 1,
+        }
+    }
+
+    /// Columns this cell takes in flowing text (the line view), where continuation bytes
+    /// take none: 2 for a wide character, 0 for continuation and covered cells, 1 otherwise.
+    pub fn flow_width(self) -> usize {
+        match self.kind {
+            CellKind::WideChar => 2,
+            CellKind::Covered | CellKind::Continuation => 0,
+            _ => 1,
+        }
+    }
+
+    /// True when the glyph is the file's own character (printable ASCII, space, a decoded
+    /// character), false for placeholders.
+    pub fn is_literal(self) -> bool {
+        match self.kind {
+            CellKind::Printable | CellKind::Char | CellKind::WideChar => true,
+            CellKind::Whitespace => self.glyph == ' ',
+            _ => false,
+        }
+    }
+
+    /// The cell as it must be drawn when its second column is not available: a wide
+    /// character becomes [`CellKind::Clipped`], the cell it covered a continuation.
+    pub(crate) fn clipped(self) -> Cell {
+        match self.kind {
+            CellKind::WideChar => Cell {
+                glyph: CLIPPED_GLYPH,
+                kind: CellKind::Clipped,
+            },
+            CellKind::Covered => CONTINUATION,
+            _ => self,
+        }
+    }
+}
+
+/// The cell for an ASCII byte (or, in the ASCII encoding, any byte), as the classic pane draws it.
+fn ascii_cell(b: u8) -> Cell {
+    let kind = match classify(b) {
+        ByteClass::Null => CellKind::Null,
+        ByteClass::Printable => CellKind::Printable,
+        ByteClass::Whitespace => CellKind::Whitespace,
+        ByteClass::Control => CellKind::Control,
+        ByteClass::NonAscii => CellKind::NonAscii,
+    };
+    Cell {
+        glyph: ascii_glyph(b),
+        kind,
+    }
+}
+
+/// The cell for a decoded character at its first byte. `room_for_two` says whether the next
+/// column belongs to the same row and holds a byte of this character.
+fn char_cell(c: char, room_for_two: bool) -> Cell {
+    if c.is_ascii() {
+        return ascii_cell(c as u8);
+    }
+    if c.is_control() {
+        return Cell {
+            glyph: ascii_glyph(0x01),
+            kind: CellKind::Control,
+        };
+    }
+    if !is_safe_to_draw(c) {
+        return Cell {
+            glyph: HIDDEN_GLYPH,
+            kind: CellKind::Hidden,
+        };
+    }
+    match (c.width(), room_for_two) {
+        (Some(2), true) => Cell {
+            glyph: c,
+            kind: CellKind::WideChar,
+        },
+        (Some(2), false) => Cell {
+            glyph: CLIPPED_GLYPH,
+            kind: CellKind::Clipped,
+        },
+        _ => Cell {
+            glyph: c,
+            kind: CellKind::Char,
+        },
+    }
+}
+
+/// Characters drawn as [`HIDDEN_GLYPH`] although `unicode-width` may give them a width:
+/// inclusive ranges, sorted, disjoint (a test checks). They are
+/// - general category Cf (format: soft hyphen, Arabic number signs, zero-width space and
+///   joiners, LRM/RLM, bidi embeddings/overrides U+202A..=U+202E and isolates
+///   U+2066..=U+2069, U+061C, word joiner and invisible operators, U+FEFF, interlinear
+///   annotation, Egyptian and shorthand format controls, musical symbol formatting, tags);
+/// - line and paragraph separators U+2028, U+2029 (some terminals break the line);
+/// - the other default-ignorable code points (Hangul fillers, Khmer inherent vowels,
+///   Mongolian variation selectors, variation selectors, U+FFF0..=U+FFF8, U+E0000..=U+E0FFF);
+/// - grapheme extenders and prepends that `unicode-width` counts as one column
+///   (`Other_Grapheme_Extend`, `Grapheme_Cluster_Break=Prepend`, emoji skin-tone modifiers
+///   U+1F3FB..=U+1F3FF): a grapheme-aware terminal draws them fused with their neighbour,
+///   which would shift the columns after them.
+///
+/// Spacing combining marks (Mc) in general are not listed: there are hundreds, and
+/// per-codepoint terminals (xterm, VTE, tmux) draw them in their own column.
+static HIDDEN_RANGES: &[(u32, u32)] = &[
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x09BE, 0x09BE),
+    (0x09D7, 0x09D7),
+    (0x0B3E, 0x0B3E),
+    (0x0B57, 0x0B57),
+    (0x0BBE, 0x0BBE),
+    (0x0BD7, 0x0BD7),
+    (0x0CC2, 0x0CC2),
+    (0x0CD5, 0x0CD6),
+    (0x0D3E, 0x0D3E),
+    (0x0D4E, 0x0D4E),
+    (0x0D57, 0x0D57),
+    (0x0DCF, 0x0DCF),
+    (0x0DDF, 0x0DDF),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x1B35, 0x1B35),
+    (0x200B, 0x200F),
+    (0x2028, 0x202E),
+    (0x2060, 0x206F),
+    (0x302E, 0x302F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFF9E, 0xFFA0),
+    (0xFFF0, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x111C2, 0x111C3),
+    (0x1133E, 0x1133E),
+    (0x11357, 0x11357),
+    (0x114B0, 0x114B0),
+    (0x114BD, 0x114BD),
+    (0x115AF, 0x115AF),
+    (0x11930, 0x11930),
+    (0x1193F, 0x1193F),
+    (0x11941, 0x11941),
+    (0x11A3A, 0x11A3A),
+    (0x11A84, 0x11A89),
+    (0x11D46, 0x11D46),
+    (0x11F02, 0x11F02),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D165, 0x1D165),
+    (0x1D16E, 0x1D17A),
+    (0x1F3FB, 0x1F3FF),
+    (0xE0000, 0xE0FFF),
+];
+
+fn in_hidden_ranges(u: u32) -> bool {
+    let i = HIDDEN_RANGES.partition_point(|&(_, hi)| hi < u);
+    HIDDEN_RANGES.get(i).is_some_and(|&(lo, _)| lo <= u)
+}
+
+/// Private use: U+E000..=U+F8FF and planes 15 and 16. Drawn as placeholders because their
+/// width is whatever the user's font says (Nerd Font icons are often two columns while
+/// `unicode-width` says one), which would shift the columns after them.
+fn is_private_use(u: u32) -> bool {
+    (0xE000..=0xF8FF).contains(&u) || u >= 0xF_0000
+}
+
+/// The 66 noncharacters: U+FDD0..=U+FDEF and the last two code points of every plane.
+fn is_noncharacter(u: u32) -> bool {
+    (0xFDD0..=0xFDEF).contains(&u) || u & 0xFFFE == 0xFFFE
+}
+
+/// May `c` be drawn as itself in a terminal cell without hiding, moving or fusing anything?
+///
+/// True for printable ASCII and space, and for other characters that are not controls
+/// (C0, DEL, C1), are one or two columns wide by `unicode-width` (so not combining marks,
+/// zero-width characters or variation selectors), and are not in the hidden set: format
+/// characters (category Cf, including bidi embeddings, overrides and isolates, zero-width
+/// space and joiners, U+061C, U+FEFF, U+00AD, tags), U+2028/U+2029, the other
+/// default-ignorable code points, the few grapheme extenders and prepends that are not zero
+/// width (emoji skin-tone modifiers, halfwidth sound marks, some Indic vowel-length marks),
+/// private use (width unknown: fonts decide) and noncharacters.
+///
+/// Unassigned code points pass (the terminal draws a box); East Asian Ambiguous characters
+/// pass and count one column, as `unicode-width` and ratatui count them.
+pub fn is_safe_to_draw(c: char) -> bool {
+    if c.is_ascii() {
+        return !c.is_ascii_control();
+    }
+    if c.is_control() || !matches!(c.width(), Some(1 | 2)) {
+        return false;
+    }
+    let u = u32::from(c);
+    !(in_hidden_ranges(u) || is_private_use(u) || is_noncharacter(u))
+}
+
+/// The character starting at `window[p]`, if the bytes there (up to four) begin a valid
+/// UTF-8 sequence by `std::str::from_utf8` rules.
+fn decode_at(window: &[u8], p: usize) -> Option<char> {
+    let end = window.len().min(p.saturating_add(4));
+    let bytes = window.get(p..end)?;
+    bytes.utf8_chunks().next()?.valid().chars().next()
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
+/// Where to start decoding so that the byte at `vs` is seen as whole-buffer decoding would
+/// see it: the lead byte of a valid character that spans `vs`, or `vs` itself.
+///
+/// A byte that is not a continuation byte always starts a fresh decode attempt (no valid
+/// sequence contains one after its first byte), so the nearest such byte within three
+/// bytes before `vs` is a synchronisation point; if there is none, no character started
+/// before `vs` can reach it.
+fn sync_start(window: &[u8], vs: usize) -> usize {
+    for k in 1..=MAX_CONTEXT.min(vs) {
+        let q = vs - k;
+        if !is_continuation(window[q]) {
+            return match decode_at(window, q) {
+                Some(c) if q + c.len_utf8() > vs => q,
+                _ => vs,
+            };
+        }
+    }
+    vs
+}
+
+/// Row geometry: rows start at `first` and every `row_width` bytes after (0: one row).
+#[derive(Clone, Copy)]
+struct Rows {
+    window_start: u64,
+    first: u64,
+    row_width: u64,
+}
+
+impl Rows {
+    /// Does window index `i` (at or after `first`) start a row?
+    fn starts_row(self, i: usize) -> bool {
+        if self.row_width == 0 {
+            return false;
+        }
+        let abs = self
+            .window_start
+            .saturating_add(u64::try_from(i).unwrap_or(u64::MAX));
+        abs.saturating_sub(self.first)
+            .is_multiple_of(self.row_width)
+    }
+}
+
+/// The window indexes of `first..first + count` that the window holds.
+fn visible(window_len: usize, window_start: u64, first: u64, count: usize) -> (usize, usize) {
+    let len = u64::try_from(window_len).unwrap_or(u64::MAX);
+    let window_end = window_start.saturating_add(len);
+    let count = u64::try_from(count).unwrap_or(u64::MAX);
+    let start = first.max(window_start).min(window_end);
+    let end = first.saturating_add(count).clamp(start, window_end);
+    let to_index = |abs: u64| usize::try_from(abs - window_start).unwrap_or(window_len);
+    (to_index(start), to_index(end))
+}
+
+/// The cells of the visible bytes `first..first + count`, one per byte.
+///
+/// `window` holds the bytes at `window_start..`; for UTF-8 it should include up to
+/// [`MAX_CONTEXT`] bytes before `first` and after the visible range (fewer only at the ends
+/// of the data), so that characters cut by the range decode as they do in the whole file.
+/// Visible bytes the window does not hold get no cell: the result has one cell per byte of
+/// the overlap of the two ranges.
+///
+/// Rows begin at `first` and every `row_width` bytes after it (`row_width` 0: a single
+/// unbounded row). A wide character whose next byte starts a new row or is past the visible
+/// range is drawn clipped, so the visible range should end at a row end or at the end of
+/// the data for the cells to match decoding the whole buffer. Cost: O(visible bytes).
+pub fn cells(
+    window: &[u8],
+    window_start: u64,
+    first: u64,
+    count: usize,
+    row_width: usize,
+    enc: Encoding,
+) -> Vec<Cell> {
+    let mut out = Vec::new();
+    cells_into(window, window_start, first, count, row_width, enc, &mut out);
+    out
+}
+
+/// [`cells`] into a reused buffer (cleared first), to draw frames without allocating.
+pub fn cells_into(
+    window: &[u8],
+    window_start: u64,
+    first: u64,
+    count: usize,
+    row_width: usize,
+    enc: Encoding,
+    out: &mut Vec<Cell>,
+) {
+    out.clear();
+    let (vs, ve) = visible(window.len(), window_start, first, count);
+    let shown = &window[vs..ve];
+    out.reserve(shown.len());
+    match enc {
+        Encoding::Ascii => out.extend(shown.iter().map(|&b| ascii_cell(b))),
+        Encoding::Latin1 => out.extend(shown.iter().map(|&b| char_cell(char::from(b), false))),
+        Encoding::Utf8 => {
+            let rows = Rows {
+                window_start,
+                first,
+                row_width: u64::try_from(row_width).unwrap_or(u64::MAX),
+            };
+            utf8_cells(window, vs, ve, rows, out);
+        }
+    }
+}
+
+fn utf8_cells(window: &[u8], vs: usize, ve: usize, rows: Rows, out: &mut Vec<Cell>) {
+    let mut p = sync_start(window, vs);
+    while p < ve {
+        let b = window[p];
+        if b.is_ascii() {
+            out.push(ascii_cell(b));
+            p += 1;
+            continue;
+        }
+        let Some(c) = decode_at(window, p) else {
+            if p >= vs {
+                out.push(INVALID);
+            }
+            p += 1;
+            continue;
+        };
+        let end = p + c.len_utf8();
+        let lead = if p >= vs {
+            let room_for_two = p + 1 < ve && !rows.starts_row(p + 1);
+            let lead = char_cell(c, room_for_two);
+            out.push(lead);
+            lead
+        } else {
+            // The lead is above the visible range, so in an earlier row: whatever it was
+            // drawn as, its continuation bytes here are plain continuations.
+            CONTINUATION
+        };
+        for q in (p + 1).max(vs)..end.min(ve) {
+            let covered = q == p + 1 && lead.kind == CellKind::WideChar;
+            out.push(if covered { COVERED } else { CONTINUATION });
+        }
+        p = end;
+    }
+}
+
+/// [`cells`] for `first..first + count` of a source, reading the context itself.
+pub fn read_cells<S: ByteSource + ?Sized>(
+    src: &S,
+    first: u64,
+    count: usize,
+    row_width: usize,
+    enc: Encoding,
+) -> Vec<Cell> {
+    let ctx = u64::try_from(enc.context()).unwrap_or(0);
+    let start = first.saturating_sub(ctx);
+    let count_u64 = u64::try_from(count).unwrap_or(u64::MAX);
+    let end = first.saturating_add(count_u64).saturating_add(ctx);
+    let window = src.read(start..end);
+    cells(&window, start, first, count, row_width, enc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf8(bytes: &[u8], row_width: usize) -> Vec<Cell> {
+        cells(bytes, 0, 0, bytes.len(), row_width, Encoding::Utf8)
+    }
+
+    fn kinds(cells: &[Cell]) -> Vec<CellKind> {
+        cells.iter().map(|c| c.kind()).collect()
+    }
+
+    fn glyphs(cells: &[Cell]) -> String {
+        cells.iter().filter_map(|c| c.glyph()).collect()
+    }
+
+    use CellKind as K;
+
+    #[test]
+    fn encoding_names_round_trip_and_cycle() {
+        for enc in Encoding::ALL {
+            assert_eq!(enc.name().parse::<Encoding>(), Ok(enc));
+            assert_eq!(enc.next().next().next(), enc);
+        }
+        for (s, e) in [
+            ("UTF-8", Encoding::Utf8),
+            ("utf8", Encoding::Utf8),
+            ("Latin-1", Encoding::Latin1),
+            ("iso-8859-1", Encoding::Latin1),
+            ("ASCII", Encoding::Ascii),
+        ] {
+            assert_eq!(s.parse::<Encoding>(), Ok(e), "{s}");
+        }
+        let err = "ebcdic".parse::<Encoding>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown encoding `ebcdic`; use ascii, utf8 or latin1"
+        );
+        assert_eq!(Encoding::Utf8.to_string(), "UTF-8");
+    }
+
+    #[test]
+    fn ascii_encoding_matches_the_classic_pane() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let cells = cells(&bytes, 0, 0, 256, 16, Encoding::Ascii);
+        for (b, cell) in bytes.iter().zip(&cells) {
+            assert_eq!(cell.glyph(), Some(ascii_glyph(*b)));
+        }
+        assert_eq!(cells[0x80].kind(), K::NonAscii);
+        assert_eq!(cells[b'\t' as usize].kind(), K::Whitespace);
+    }
+
+    #[test]
+    fn latin1_c1_is_control_and_soft_hyphen_hidden() {
+        let cells = cells(b"\x85\xe9\xad\xa0\xff", 0, 0, 5, 0, Encoding::Latin1);
+        assert_eq!(
+            kinds(&cells),
+            [K::Control, K::Char, K::Hidden, K::Char, K::Char]
+        );
+        assert_eq!(glyphs(&cells), "•é◌\u{a0}ÿ");
+    }
+
+    #[test]
+    fn multibyte_character_then_continuations() {
+        let cells = utf8("é€".as_bytes(), 0);
+        assert_eq!(
+            kinds(&cells),
+            [
+                K::Char,
+                K::Continuation,
+                K::Char,
+                K::Continuation,
+                K::Continuation
+            ]
+        );
+        assert_eq!(glyphs(&cells), "é·€··");
+    }
+
+    #[test]
+    fn wide_character_covers_the_next_cell() {
+        let cells = utf8("日".as_bytes(), 0);
+        assert_eq!(kinds(&cells), [K::WideChar, K::Covered, K::Continuation]);
+        assert_eq!(cells.iter().map(|c| c.width()).sum::<usize>(), 3);
+        assert_eq!(cells[1].glyph(), None);
+    }
+
+    #[test]
+    fn wide_character_at_the_row_end_is_clipped() {
+        // "ab日": 日 starts at column 2 of a 3-wide row.
+        let cells = utf8("ab日".as_bytes(), 3);
+        assert_eq!(
+            kinds(&cells),
+            [
+                K::Printable,
+                K::Printable,
+                K::Clipped,
+                K::Continuation,
+                K::Continuation
+            ]
+        );
+        // Same bytes, rows of 4: room for both columns.
+        assert_eq!(utf8("ab日".as_bytes(), 4)[2].kind(), K::WideChar);
+        // Row width 1: never room.
+        assert_eq!(utf8("日".as_bytes(), 1)[0].kind(), K::Clipped);
+    }
+
+    #[test]
+    fn wide_character_cut_by_the_visible_end_is_clipped() {
+        let bytes = "a日".as_bytes();
+        let cells = cells(bytes, 0, 0, 2, 0, Encoding::Utf8);
+        assert_eq!(kinds(&cells), [K::Printable, K::Clipped]);
+    }
+
+    #[test]
+    fn combining_and_format_characters_get_placeholders() {
+        // e + COMBINING ACUTE, ZWSP, RLO, BOM, VS16, tag A, private use, U+2028.
+        let s = "e\u{301}\u{200b}\u{202e}\u{feff}\u{fe0f}\u{e0041}\u{e000}\u{2028}";
+        let cells = utf8(s.as_bytes(), 0);
+        let leads: Vec<_> = cells
+            .iter()
+            .filter(|c| c.kind() != K::Continuation)
+            .map(|c| c.kind())
+            .collect();
+        assert_eq!(leads[0], K::Printable);
+        assert!(leads[1..].iter().all(|&k| k == K::Hidden), "{leads:?}");
+    }
+
+    #[test]
+    fn c1_controls_in_utf8_are_controls() {
+        let cells = utf8(b"\xc2\x85\xc2\x9b", 0);
+        assert_eq!(
+            kinds(&cells),
+            [K::Control, K::Continuation, K::Control, K::Continuation]
+        );
+    }
+
+    #[test]
+    fn invalid_bytes_one_replacement_each() {
+        // bad lead, stray continuation, truncated 3-byte, overlong 2-byte, surrogate.
+        let bytes = b"\xff\x80\xe2\x82A\xc0\xaf\xed\xa0\x80";
+        let cells = utf8(bytes, 0);
+        let k = kinds(&cells);
+        assert_eq!(k[4], K::Printable);
+        assert!(
+            k.iter()
+                .enumerate()
+                .all(|(i, &k)| i == 4 || k == K::Invalid),
+            "{k:?}"
+        );
+    }
+
+    #[test]
+    fn a_character_begun_above_the_screen_shows_continuations() {
+        let bytes = "x€y".as_bytes(); // x e2 82 ac y
+        // Visible from the 82: the window has one byte of context before it.
+        let cells = cells(bytes, 0, 2, 3, 16, Encoding::Utf8);
+        assert_eq!(
+            kinds(&cells),
+            [K::Continuation, K::Continuation, K::Printable]
+        );
+        // Without the context the same bytes are invalid.
+        let cut = cells_no_context(&bytes[2..]);
+        assert_eq!(kinds(&cut), [K::Invalid, K::Invalid, K::Printable]);
+    }
+
+    fn cells_no_context(bytes: &[u8]) -> Vec<Cell> {
+        cells(bytes, 0, 0, bytes.len(), 16, Encoding::Utf8)
+    }
+
+    #[test]
+    fn a_character_cut_at_the_bottom_decodes_with_after_context() {
+        let bytes = "ab€".as_bytes();
+        let cells = cells(bytes, 0, 0, 3, 3, Encoding::Utf8);
+        assert_eq!(kinds(&cells), [K::Printable, K::Printable, K::Char]);
+    }
+
+    #[test]
+    fn window_and_visible_range_need_not_agree() {
+        let bytes = b"hello";
+        assert!(cells(bytes, 10, 0, 5, 4, Encoding::Utf8).is_empty());
+        assert_eq!(cells(bytes, 10, 8, 4, 4, Encoding::Utf8).len(), 2);
+        assert_eq!(cells(bytes, 0, 3, usize::MAX, 4, Encoding::Utf8).len(), 2);
+        assert_eq!(
+            cells(bytes, u64::MAX - 2, u64::MAX, 9, 4, Encoding::Utf8).len(),
+            0
+        );
+        assert!(cells(b"", 0, 0, 10, 0, Encoding::Latin1).is_empty());
+    }
+
+    #[test]
+    fn read_cells_reads_its_own_context() {
+        let src = "x€y".as_bytes().to_vec();
+        let got = read_cells(&src, 3, 2, 16, Encoding::Utf8);
+        assert_eq!(kinds(&got), [K::Continuation, K::Printable]);
+    }
+
+    #[test]
+    fn hidden_ranges_are_sorted_and_disjoint() {
+        for pair in HIDDEN_RANGES.windows(2) {
+            assert!(pair[0].0 <= pair[0].1 && pair[0].1 < pair[1].0, "{pair:x?}");
+        }
+    }
+
+    #[test]
+    fn safety_rule_examples() {
+        for c in [
+            'a',
+            ' ',
+            'é',
+            '€',
+            '日',
+            '😀',
+            '\u{a0}',
+            '\u{1f1e6}',
+            '\u{378}',
+        ] {
+            assert!(is_safe_to_draw(c), "{c:?}");
+        }
+        for c in [
+            '\0',
+            '\t',
+            '\n',
+            '\x1b',
+            '\x7f',
+            '\u{85}',
+            '\u{9f}',
+            '\u{ad}',
+            '\u{300}',
+            '\u{301}',
+            '\u{61c}',
+            '\u{200b}',
+            '\u{200d}',
+            '\u{200e}',
+            '\u{202a}',
+            '\u{202e}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{feff}',
+            '\u{fe0f}',
+            '\u{e0001}',
+            '\u{e007f}',
+            '\u{e0100}',
+            '\u{e000}',
+            '\u{f8ff}',
+            '\u{10fffd}',
+            '\u{fdd0}',
+            '\u{fffe}',
+            '\u{1fffe}',
+            '\u{600}',
+            '\u{115f}',
+            '\u{3164}',
+            '\u{1f3fb}',
+            '\u{ff9e}',
+        ] {
+            assert!(!is_safe_to_draw(c), "{:x}", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn every_placeholder_is_safe_and_one_column() {
+        for g in [
+            CONTINUATION_GLYPH,
+            INVALID_GLYPH,
+            HIDDEN_GLYPH,
+            CLIPPED_GLYPH,
+            ascii_glyph(0),
+            ascii_glyph(1),
+            ascii_glyph(b'\n'),
+            ascii_glyph(0x80),
+        ] {
+            assert!(is_safe_to_draw(g), "{g:?}");
+            assert_eq!(g.width(), Some(1), "{g:?}");
+        }
+    }
+
+    #[test]
+    fn every_char_cell_is_safe_with_its_declared_width() {
+        // Every scalar value through the single-character path.
+        for u in 0..=0x10_FFFF_u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            for room in [false, true] {
+                let cell = char_cell(c, room);
+                let g = cell.glyph().unwrap_or(' ');
+                assert!(is_safe_to_draw(g), "U+{u:04X}");
+                assert_eq!(g.width(), Some(cell.width()), "U+{u:04X}");
+                assert_eq!(cell.is_literal(), g == c, "U+{u:04X}");
+            }
+        }
+    }
+}
