@@ -10,13 +10,15 @@
 //! cargo bench --bench search -- --test     # quick check that every case runs once
 //! ```
 //!
-//! The scan goes through `ByteSource::read` with the default 16 MiB chunks and 1 MiB
-//! overlap, as the search worker does; the sink only counts.
+//! The `scan` group goes through `ByteSource::read` with the default 16 MiB chunks and 1 MiB
+//! overlap, as the search worker does, and the sink only counts. The `find_iter` group is
+//! the baseline: `regex::bytes::Regex::find_iter` over the buffer as one slice.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use maphex::core::search::{Query, QueryKind, ScanConfig, Scanner};
+use regex::bytes::RegexBuilder;
 
 const DEFAULT_BYTES: usize = 256 << 20;
 const PLANTED: &[u8] = b"Nulla facilisi.";
@@ -77,6 +79,25 @@ fn bench_scan(c: &mut Criterion) {
                 });
                 black_box(found)
             });
+        });
+    }
+    group.finish();
+
+    // Baseline: `regex::bytes::Regex::find_iter` on the whole buffer as one slice, which is
+    // what the chunked scan must equal; the ratio is the cost of chunking and windows.
+    let mut group = c.benchmark_group("find_iter");
+    group.throughput(Throughput::Bytes(len as u64));
+    group.sample_size(10);
+    for (name, kind, text) in cases {
+        let pattern = Query::new(kind, text)
+            .compile()
+            .expect("benchmark patterns compile");
+        let regex = RegexBuilder::new(pattern.regex_source())
+            .case_insensitive(pattern.is_case_insensitive())
+            .build()
+            .expect("the regex crate accepts what we compile");
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(regex.find_iter(&hay).count()));
         });
     }
     group.finish();

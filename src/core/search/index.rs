@@ -337,7 +337,7 @@ impl MatchIndex {
 }
 
 fn encode_len(len: u64) -> u32 {
-    u32::try_from(len).map_or(LONG, |l| l.min(LONG))
+    u32::try_from(len).unwrap_or(LONG)
 }
 
 fn to_u64(n: usize) -> u64 {

@@ -43,6 +43,7 @@ impl QueryKind {
     pub const ALL: [QueryKind; 3] = [QueryKind::Regex, QueryKind::Text, QueryKind::Hex];
 
     /// The kind after this one, wrapping; one key in the prompt cycles the kinds.
+    #[must_use]
     pub fn next(self) -> Self {
         match self {
             QueryKind::Regex => QueryKind::Text,
@@ -286,7 +287,7 @@ impl Pattern {
             .case_insensitive(case_insensitive);
         // Parse once ourselves: the HIR gives the structural maximum length the scanner's
         // overlap needs, and the meta builder then compiles the same HIR it would have parsed.
-        let hir = syntax::parse_with(&source, &syntax).map_err(regex_error)?;
+        let hir = syntax::parse_with(&source, &syntax).map_err(|e| regex_error(&e))?;
         let properties = hir.properties();
         let (max_len, min_len) = (properties.maximum_len(), properties.minimum_len());
         let config = meta::Config::new()
@@ -401,8 +402,8 @@ impl Pattern {
     }
 }
 
-fn regex_error(err: regex_syntax::Error) -> SearchError {
-    let (message, span) = match &err {
+fn regex_error(err: &regex_syntax::Error) -> SearchError {
+    let (message, span) = match err {
         regex_syntax::Error::Parse(e) => (e.kind().to_string(), Some(*e.span())),
         regex_syntax::Error::Translate(e) => (e.kind().to_string(), Some(*e.span())),
         _ => (err.to_string(), None),
@@ -548,6 +549,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::invalid_regex)] // compared with the regex crate's own error on purpose
     fn invalid_regex_carries_the_crate_message_and_position() {
         let err = regex("ab(c").compile().unwrap_err();
         let SearchError::InvalidRegex {

@@ -289,13 +289,13 @@ impl Scanner {
                 // Belongs to the next chunk, which finds it again from `chunk_end`.
                 break;
             }
-            if false && m.is_empty() && Some(end) == self.last_end {
+            if m.is_empty() && Some(end) == self.last_end {
                 // find_iter's rule: no empty match where the previous match ended.
                 self.pos = end.saturating_add(1);
                 continue;
             }
             if !self.exact && m.end() == local_end && search_end < len {
-                self.long_matches += 1;
+                self.long_matches = self.long_matches.saturating_add(1);
             }
             self.pos = end;
             self.last_end = Some(end);
@@ -552,7 +552,7 @@ mod tests {
         assert_eq!(s.long_matches(), 0);
     }
 
-    /// PyMOTW's `re` example ("Searching for sentences containing nulla"): the scanner
+    /// `PyMOTW`'s `re` example ("Searching for sentences containing nulla"): the scanner
     /// reports spans only, and the groups come from `Pattern::captures` over each span.
     #[test]
     fn pymotw_nulla_sentences() {
