@@ -56,10 +56,10 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("open_and_first_frame_120x40");
     g.bench_function("1MiB", |b| {
-        b.iter(|| open_and_draw(&small, Mode::CopyOnWrite))
+        b.iter(|| open_and_draw(&small, Mode::CopyOnWrite));
     });
     g.bench_function("8GiB_sparse", |b| {
-        b.iter(|| open_and_draw(&huge, Mode::CopyOnWrite))
+        b.iter(|| open_and_draw(&huge, Mode::CopyOnWrite));
     });
     g.finish();
 

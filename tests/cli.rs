@@ -1,5 +1,7 @@
 //! The command line as scripts use it: exit codes, messages, and files left untouched.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 

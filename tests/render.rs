@@ -1,6 +1,8 @@
 //! Whole screens through ratatui's `TestBackend`, with insta snapshots (text only; styles are
 //! asserted separately because snapshots drop them).
 
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
 use std::path::Path;
 use std::time::Duration;
 

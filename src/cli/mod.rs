@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 `find` found nothing (as grep), 2 any error.
 
+pub mod completions;
 pub mod dump;
 pub mod find;
 pub mod patch;
@@ -43,9 +44,22 @@ pub struct OpenArgs {
     /// Write-through: edits land in the file at once (a shared writable mapping).
     #[arg(short = 'w', long)]
     pub write_through: bool,
-    /// Bytes per row: a number, or `auto` to fit the terminal width.
-    #[arg(long, default_value = "auto", value_parser = parse_cols)]
-    pub cols: Cols,
+    /// Bytes per row: a number, or `auto` to fit the terminal width [default: auto].
+    #[arg(long, value_parser = parse_cols)]
+    pub cols: Option<Cols>,
+    /// Text pane encoding: utf8, ascii or latin1 [default: utf8].
+    #[arg(long, value_parser = parse_encoding)]
+    pub encoding: Option<crate::core::text::Encoding>,
+    /// Open for writing even when another maphex holds the file's lock.
+    #[arg(long)]
+    pub force_write: bool,
+    /// The config file [default: `$XDG_CONFIG_HOME/maphex/config.toml`, else
+    /// `~/.config/maphex/config.toml`]; `/dev/null` for none.
+    #[arg(long, value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
+    /// Print an example config file (every setting and action, commented out) and exit.
+    #[arg(long)]
+    pub print_config: bool,
     /// No colours (also when `NO_COLOR` is set).
     #[arg(long)]
     pub no_color: bool,
@@ -60,6 +74,13 @@ pub enum Command {
     Find(find::FindArgs),
     /// Overwrite bytes in place and print the bytes replaced.
     Patch(patch::PatchArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+}
+
+fn parse_encoding(s: &str) -> Result<crate::core::text::Encoding, String> {
+    s.parse()
+        .map_err(|e: crate::core::text::UnknownEncoding| e.to_string())
 }
 
 fn parse_cols(s: &str) -> Result<Cols, String> {
@@ -100,32 +121,95 @@ pub fn run() -> Result<ExitCode> {
         Some(Command::Dump(a)) => dump::run(&a),
         Some(Command::Find(a)) => find::run(&a),
         Some(Command::Patch(a)) => patch::run(&a),
+        Some(Command::Completions(a)) => completions::run(&a),
         None => run_tui(&cli.open),
     }
 }
 
 fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
+    if args.print_config {
+        use std::io::Write as _;
+        std::io::stdout()
+            .lock()
+            .write_all(crate::tui::config::example().as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let Some(path) = &args.file else {
         anyhow::bail!("no file given: maphex FILE opens one (maphex --help lists the options)");
     };
+    let (config, warnings) = crate::tui::config::load(args.config.as_deref());
     let mode = if args.readonly {
         Mode::ReadOnly
     } else if args.write_through {
         Mode::WriteThrough
     } else {
-        Mode::CopyOnWrite
+        config.view.mode.unwrap_or_default()
     };
-    let doc = open(path, mode)?;
+    let doc = Document::open(
+        path,
+        OpenConfig {
+            mode,
+            ignore_lock: args.force_write,
+            ..OpenConfig::default()
+        },
+    )?;
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         anyhow::bail!(
             "standard output is not a terminal: the viewer needs one (maphex dump prints a hex dump)"
         );
     }
+    // Warnings also go to stderr, where they are seen once the screen is restored.
+    for w in &warnings {
+        eprintln!("maphex: {w}");
+    }
     let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let cols = args.cols;
+    let cols = args.cols.or(config.view.cols).unwrap_or(Cols::Auto);
+    let encoding = args.encoding.or(config.view.encoding);
     crate::tui::runtime::run(doc, |app| {
+        config.apply_keys(&mut app.keymap);
         app.cols = cols;
         app.no_color = no_color;
+        app.colors = config.colors;
+        let v = &config.view;
+        if let Some(x) = v.group {
+            app.view.group = x;
+        }
+        if let Some(x) = v.decimal_offsets {
+            app.view.decimal_offsets = x;
+        }
+        if let Some(x) = v.hex {
+            app.view.show_hex = x;
+        }
+        if let Some(x) = v.text {
+            app.view.show_text = x;
+        }
+        if let Some(x) = v.inspector {
+            app.view.inspector = x;
+        }
+        if let Some(x) = v.endian {
+            app.view.endian = x;
+        }
+        if let Some(x) = encoding {
+            app.view.encoding = x;
+        }
+        let s = &config.search;
+        if let Some(x) = s.kind {
+            app.search.kind = x;
+        }
+        if let Some(x) = s.ignore_case {
+            app.search.ignore_case = x;
+        }
+        if let Some(x) = s.max_matches {
+            app.search.store_cap = x;
+        }
+        if let Some(w) = warnings.first() {
+            let more = warnings.len() - 1;
+            app.error(if more > 0 {
+                format!("{w} (+{more} more)")
+            } else {
+                w.to_string()
+            });
+        }
     })
     .context("terminal error")?;
     Ok(ExitCode::SUCCESS)

@@ -29,6 +29,15 @@ pub enum Action {
     SearchPrev,
     ToggleSearchPane,
     Cancel,
+    Select,
+    Yank,
+    Paste,
+    SetMark,
+    JumpMark,
+    JumpBack,
+    ToggleInspector,
+    ToggleLineView,
+    CycleEncoding,
 }
 
 /// One row of the table.
@@ -79,7 +88,16 @@ table! {
     SearchNext, "search_next", "go to the next match", ["n"], false;
     SearchPrev, "search_prev", "go to the previous match", ["N"], false;
     ToggleSearchPane, "search_pane", "show or hide the list of matches", ["s"], false;
-    Cancel, "cancel", "cancel a running search, close panels, leave edit mode", ["Esc"], true;
+    Cancel, "cancel", "cancel a running search, close panels, end a selection, leave edit mode", ["Esc"], true;
+    Select, "select", "start or end a selection; moving extends it", ["v"], false;
+    Yank, "yank", "copy the selection as hex (:y text, :y c for other forms) to the register and clipboard", ["y"], false;
+    Paste, "paste", "paste the register over the bytes at the cursor", ["p"], false;
+    SetMark, "set_mark", "set a mark: m then a letter", ["m"], false;
+    JumpMark, "jump_mark", "jump to a mark: ' then the letter", ["'"], false;
+    JumpBack, "jump_back", "go back to where the last jump (goto, search, mark) came from", ["C-o"], false;
+    ToggleInspector, "inspector", "show or hide the data inspector (:set endian be|le)", ["I"], false;
+    ToggleLineView, "line_view", "switch between the hex view and the text line view", ["T"], false;
+    CycleEncoding, "encoding", "cycle the text pane's encoding: UTF-8, ASCII, Latin-1", ["E"], false;
 }
 
 impl Action {

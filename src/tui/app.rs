@@ -3,13 +3,15 @@
 //! the runtime to carry out, so a bug report reproduces as "these inputs on these bytes".
 
 use crate::core::document::{Document, Mode};
-use crate::core::expr;
 use crate::core::source::ByteSource;
 use crate::tui::action::Action;
 use crate::tui::input::{Input, Key, KeyCode, Mouse};
 use crate::tui::keymap::Keymap;
 use crate::tui::layout::{Cols, Layout};
 use crate::tui::search::{SearchRequest, SearchUi};
+
+/// Rows of the data inspector panel (title included).
+pub const INSPECTOR_ROWS: usize = 6;
 
 /// Which pane the cursor types into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +83,8 @@ pub enum Effect {
     Search(SearchRequest),
     /// Stop the running search.
     CancelSearch,
+    /// Put text on the system clipboard (OSC 52).
+    Clipboard(String),
     /// Leave the program.
     Quit,
 }
@@ -103,6 +107,8 @@ pub struct App {
     pub message: Option<(String, Severity)>,
     /// Help overlay shown.
     pub show_help: bool,
+    /// First help line shown (the overlay scrolls on small screens).
+    pub help_scroll: u16,
     /// Terminal size.
     pub size: (u16, u16),
     /// Bindings.
@@ -115,6 +121,80 @@ pub struct App {
     pub quit: bool,
     /// Bytes written since edit mode was entered (re-searched when it is left).
     edit_span: Option<std::ops::Range<u64>>,
+    /// View options (`:set`, config, flags).
+    pub view: ViewOpts,
+    /// Where the selection started (`v`), if one is active.
+    pub anchor: Option<u64>,
+    /// The last bytes copied.
+    pub register: Vec<u8>,
+    /// Marks set with `m`.
+    pub marks: std::collections::HashMap<char, u64>,
+    /// Where jumps came from (`Ctrl-O` goes back).
+    pub jumps: Vec<u64>,
+    /// A key that waits for a second one (`m` or `'`).
+    pub pending: Option<char>,
+    /// The line index for the line view and `:line`.
+    pub lines: crate::tui::line_view::LineState,
+    /// Colours set in the config file.
+    pub colors: crate::tui::config::Colors,
+}
+
+/// How bytes are copied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyFormat {
+    /// `de ad be ef`.
+    Hex,
+    /// The bytes as text.
+    Text,
+    /// A C array.
+    CArray,
+}
+
+impl CopyFormat {
+    /// A name for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            CopyFormat::Hex => "hex",
+            CopyFormat::Text => "text",
+            CopyFormat::CArray => "a C array",
+        }
+    }
+}
+
+/// What is shown and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ViewOpts {
+    /// Bytes per group in the hex pane (1, 2, 4 or 8).
+    pub group: usize,
+    /// Offsets in decimal instead of hex.
+    pub decimal_offsets: bool,
+    /// The hex pane is shown.
+    pub show_hex: bool,
+    /// The text pane is shown.
+    pub show_text: bool,
+    /// The data inspector is shown.
+    pub inspector: bool,
+    /// Byte order of the inspector.
+    pub endian: crate::core::inspector::Endian,
+    /// How the text pane decodes bytes.
+    pub encoding: crate::core::text::Encoding,
+    /// The line view replaces the hex and text panes.
+    pub line_view: bool,
+}
+
+impl Default for ViewOpts {
+    fn default() -> Self {
+        Self {
+            group: 8,
+            decimal_offsets: false,
+            show_hex: true,
+            show_text: true,
+            inspector: false,
+            endian: crate::core::inspector::Endian::Little,
+            encoding: crate::core::text::Encoding::Utf8,
+            line_view: false,
+        }
+    }
 }
 
 impl App {
@@ -140,33 +220,56 @@ impl App {
             mode: InputMode::Normal,
             message,
             show_help: false,
+            help_scroll: 0,
             size,
             keymap: Keymap::default(),
             search: SearchUi::default(),
             no_color: false,
             quit: false,
             edit_span: None,
+            view: ViewOpts::default(),
+            anchor: None,
+            register: Vec::new(),
+            marks: std::collections::HashMap::new(),
+            jumps: Vec::new(),
+            pending: None,
+            lines: crate::tui::line_view::LineState::default(),
+            colors: crate::tui::config::Colors::default(),
         }
     }
 
-    /// The layout for the current size.
-    pub fn layout(&self) -> Layout {
+    /// The layout for the whole screen, before panels take their rows.
+    pub fn full_layout(&self) -> Layout {
         let (w, h) = self.size;
-        let l = Layout::new(w, h, self.doc.len(), self.cols);
-        if self.search.pane_open && l.rows > 6 {
-            // The search pane takes the lower third of the data rows.
-            Layout {
-                rows: l.rows - self.search_pane_rows(&l),
-                ..l
-            }
-        } else {
-            l
+        Layout::new(w, h, self.doc.len(), self.cols, &self.view)
+    }
+
+    /// The layout of the data rows: the full layout less the rows the panels take.
+    pub fn layout(&self) -> Layout {
+        let l = self.full_layout();
+        let (search, inspector) = self.panel_rows(&l);
+        Layout {
+            rows: l.rows - search - inspector,
+            ..l
         }
     }
 
-    /// Rows given to the search pane (its title included).
-    pub fn search_pane_rows(&self, full: &Layout) -> usize {
-        (full.rows / 3).max(4)
+    /// Rows taken by the search pane and the inspector (titles included). Panels give way
+    /// when the screen is too short to keep at least three data rows.
+    pub fn panel_rows(&self, full: &Layout) -> (usize, usize) {
+        let mut left = full.rows.saturating_sub(3);
+        let inspector = if self.view.inspector && left >= INSPECTOR_ROWS {
+            INSPECTOR_ROWS
+        } else {
+            0
+        };
+        left -= inspector;
+        let search = if self.search.pane_open {
+            (full.rows / 3).max(4).min(left)
+        } else {
+            0
+        };
+        (if search >= 2 { search } else { 0 }, inspector)
     }
 
     fn cols_now(&self) -> u64 {
@@ -204,6 +307,10 @@ impl App {
 
     /// Scrolls so the cursor row is on screen, keeping `top` row-aligned.
     pub fn scroll_to_cursor(&mut self) {
+        if self.view.line_view {
+            self.scroll_lines_to_cursor();
+            return;
+        }
         let cols = self.cols_now();
         let rows = self.layout().rows.max(1) as u64;
         let row = self.cursor / cols;
@@ -270,6 +377,15 @@ impl App {
                 if usize::from(y) >= l.rows {
                     return;
                 }
+                if self.view.line_view {
+                    let rows = self.visible_rows(usize::from(y) + 1);
+                    if let Some(row) = rows.get(usize::from(y)) {
+                        let col = usize::from(x).saturating_sub(l.off_digits + 2);
+                        let off = crate::tui::line_view::byte_at_column(row, col);
+                        self.goto(off);
+                    }
+                    return;
+                }
                 if let Some((i, text)) = l.hit(x) {
                     let off = self.top + u64::from(y) * l.cols as u64 + i as u64;
                     if off <= self.max_cursor() {
@@ -294,7 +410,35 @@ impl App {
             return second.or(first);
         }
         if self.show_help {
-            self.show_help = false;
+            match key.code {
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.help_scroll = self.help_scroll.saturating_add(1);
+                }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.help_scroll = self.help_scroll.saturating_sub(1);
+                }
+                KeyCode::PageDown | KeyCode::Char(' ') => {
+                    self.help_scroll = self.help_scroll.saturating_add(10);
+                }
+                KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
+                _ => {
+                    self.show_help = false;
+                    self.help_scroll = 0;
+                }
+            }
+            return None;
+        }
+        if let Some(p) = self.pending.take() {
+            match key.code {
+                KeyCode::Char(c) if !key.ctrl && !key.alt => {
+                    if p == 'm' {
+                        self.set_mark(c);
+                    } else {
+                        self.jump_mark(c);
+                    }
+                }
+                _ => self.info("mark cancelled"),
+            }
             return None;
         }
         match self.mode.clone() {
@@ -338,6 +482,28 @@ impl App {
     pub fn action(&mut self, action: Action) -> Option<Effect> {
         let cols = self.cols_now();
         let page = (self.layout().rows.max(1) as u64) * cols;
+        if self.view.line_view {
+            let rows = i64::try_from(self.layout().rows.max(1)).unwrap_or(1);
+            match action {
+                Action::MoveUp => return self.line_move_action(-1),
+                Action::MoveDown => return self.line_move_action(1),
+                Action::PageUp => return self.line_move_action(-rows),
+                Action::PageDown => return self.line_move_action(rows),
+                Action::RowStart => {
+                    let s = self.row_start(self.cursor);
+                    self.goto(s);
+                    return None;
+                }
+                Action::RowEnd => {
+                    let (start, end, _) =
+                        crate::tui::line_view::line_bounds(&self.doc, self.cursor);
+                    let _ = start;
+                    self.goto(end.saturating_sub(1).max(self.row_start(self.cursor)));
+                    return None;
+                }
+                _ => {}
+            }
+        }
         match action {
             Action::MoveLeft => self.goto(self.cursor.saturating_sub(1)),
             Action::MoveRight => self.goto(self.cursor.saturating_add(1)),
@@ -366,8 +532,8 @@ impl App {
             }
             Action::RowStart => self.goto(self.cursor - self.cursor % cols),
             Action::RowEnd => self.goto(self.cursor - self.cursor % cols + cols - 1),
-            Action::FileStart => self.goto(0),
-            Action::FileEnd => self.goto(self.max_cursor()),
+            Action::FileStart => self.jump_to(0),
+            Action::FileEnd => self.jump_to(self.max_cursor()),
             Action::SwitchPane => {
                 self.pane = match self.pane {
                     Pane::Hex => Pane::Text,
@@ -447,6 +613,27 @@ impl App {
                 self.search.pane_focus = self.search.pane_open;
                 self.scroll_to_cursor();
             }
+            Action::Select => self.toggle_selection(),
+            Action::Yank => return self.yank(CopyFormat::Hex),
+            Action::Paste => {
+                if self.doc.mode() == Mode::ReadOnly {
+                    self.error(crate::core::document::EditError::ReadOnly.to_string());
+                    return None;
+                }
+                return self.paste();
+            }
+            Action::SetMark => self.pending = Some('m'),
+            Action::JumpMark => self.pending = Some('\''),
+            Action::JumpBack => self.jump_back(),
+            Action::ToggleInspector => {
+                self.view.inspector = !self.view.inspector;
+                self.scroll_to_cursor();
+            }
+            Action::ToggleLineView => return self.toggle_line_view(),
+            Action::CycleEncoding => {
+                self.view.encoding = self.view.encoding.next();
+                self.info(format!("text pane: {}", self.view.encoding.label()));
+            }
             Action::Cancel => {
                 if matches!(self.mode, InputMode::Edit { .. }) {
                     self.leave_edit();
@@ -455,6 +642,10 @@ impl App {
                 }
                 if self.search.running {
                     return Some(Effect::CancelSearch);
+                }
+                if self.anchor.take().is_some() {
+                    self.message = None;
+                    return None;
                 }
                 if self.search.pane_open {
                     self.search.pane_open = false;
@@ -467,6 +658,11 @@ impl App {
     }
 
     /// Ends edit mode: closes the undo group and pulls the cursor back from the append spot.
+    fn line_move_action(&mut self, n: i64) -> Option<Effect> {
+        self.line_move(n);
+        None
+    }
+
     fn leave_edit(&mut self) {
         if matches!(self.mode, InputMode::Edit { .. }) {
             self.doc.end_group();
@@ -606,68 +802,6 @@ impl App {
         }
     }
 
-    /// Runs a `:` command line.
-    pub fn command(&mut self, cmd: &str) -> Option<Effect> {
-        let (name, arg) = match cmd.split_once(char::is_whitespace) {
-            Some((n, a)) => (n, a.trim()),
-            None => (cmd, ""),
-        };
-        match (name, arg) {
-            ("", _) => None,
-            ("w", "") => Some(Effect::Save {
-                force: false,
-                quit: false,
-            }),
-            ("w!", "") => Some(Effect::Save {
-                force: true,
-                quit: false,
-            }),
-            ("w" | "w!", path) => Some(Effect::SaveAs(path.to_string())),
-            ("wq" | "x", "") => Some(Effect::Save {
-                force: false,
-                quit: true,
-            }),
-            ("wq!" | "x!", "") => Some(Effect::Save {
-                force: true,
-                quit: true,
-            }),
-            ("q" | "quit", "") => {
-                if self.doc.is_dirty() {
-                    self.error("unsaved edits: :w saves, :q! quits without saving, :wq does both");
-                    None
-                } else {
-                    self.quit = true;
-                    Some(Effect::Quit)
-                }
-            }
-            ("q!" | "quit!", "") => {
-                self.quit = true;
-                Some(Effect::Quit)
-            }
-            ("e!", "") => Some(Effect::Discard),
-            ("help" | "h", "") => {
-                self.show_help = true;
-                None
-            }
-            ("goto", off) => self.jump(off),
-            _ => self.jump(cmd),
-        }
-    }
-
-    fn jump(&mut self, text: &str) -> Option<Effect> {
-        match expr::resolve(text, self.cursor, self.doc.len(), false) {
-            Ok(off) => {
-                self.goto(off);
-                self.message = None;
-            }
-            Err(expr::ExprError::Invalid(_)) => self.error(format!(
-                "not a command or offset: '{text}'; try :0x100, :+16, :50%, :end, :w, :q (? for help)"
-            )),
-            Err(e) => self.error(e.to_string()),
-        }
-        None
-    }
-
     fn start_search(&mut self, kind: crate::core::search::QueryKind, text: &str) -> Option<Effect> {
         if text.is_empty() {
             return None;
@@ -685,14 +819,18 @@ impl App {
     }
 
     /// After an edit, search the changed region again so highlights are never stale.
-    fn search_after_edit(&mut self, span: Option<std::ops::Range<u64>>) -> Option<Effect> {
+    pub(crate) fn search_after_edit(
+        &mut self,
+        span: Option<std::ops::Range<u64>>,
+    ) -> Option<Effect> {
+        self.lines_after_edit();
         self.search.after_edit(&self.doc, span).map(Effect::Search)
     }
 
     fn step_match(&mut self, forward: bool) {
         match self.search.step(self.cursor, forward) {
             Ok((off, msg)) => {
-                self.goto(off);
+                self.jump_to(off);
                 match msg {
                     Some(m) => self.info(m),
                     None => self.message = None,
@@ -706,8 +844,9 @@ impl App {
     fn search_pane_key(&mut self, key: Key) -> bool {
         let rows = {
             let (w, h) = self.size;
-            let full = Layout::new(w, h, self.doc.len(), self.cols);
-            i64::try_from(self.search_pane_rows(&full).saturating_sub(1)).unwrap_or(1)
+            let _ = (w, h);
+            let full = self.full_layout();
+            i64::try_from(self.panel_rows(&full).0.saturating_sub(1)).unwrap_or(1)
         };
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => self.search.pane_move(1),
@@ -717,7 +856,7 @@ impl App {
             KeyCode::Enter => {
                 if let Some(off) = self.search.pane_selected_offset() {
                     self.search.pane_focus = false;
-                    self.goto(off);
+                    self.jump_to(off);
                     self.message = self.search.status_line().map(|s| (s, Severity::Info));
                 }
             }

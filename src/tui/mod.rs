@@ -3,11 +3,16 @@
 
 pub mod action;
 pub mod app;
+pub mod commands;
+pub mod config;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+pub mod line_view;
+pub mod line_worker;
 pub mod runtime;
 pub mod search;
 pub mod search_worker;
+pub mod selection;
 pub mod theme;
 pub mod ui;

@@ -18,6 +18,7 @@ use ratatui::crossterm::execute;
 use crate::core::document::Document;
 use crate::tui::app::{App, Effect, Severity};
 use crate::tui::input::{Input, from_crossterm};
+use crate::tui::line_worker::{LineWorker, LinesMsg};
 use crate::tui::search_worker::{Worker, WorkerMsg};
 use crate::tui::ui;
 
@@ -29,18 +30,28 @@ pub struct Session {
     tx: Sender<WorkerMsg>,
     rx: Receiver<WorkerMsg>,
     last_disk_check: Option<Instant>,
+    /// Texts to hand to the terminal's clipboard (OSC 52) at the next draw.
+    pub clipboard: Vec<String>,
+    lines: LineWorker,
+    lines_tx: Sender<LinesMsg>,
+    lines_rx: Receiver<LinesMsg>,
 }
 
 impl Session {
     /// A session on a document for a terminal of `size`.
     pub fn new(doc: Document, size: (u16, u16)) -> Self {
         let (tx, rx) = mpsc::channel();
+        let (lines_tx, lines_rx) = mpsc::channel();
         Self {
+            lines: LineWorker::default(),
+            lines_tx,
+            lines_rx,
             app: App::new(doc, size),
             worker: Worker::default(),
             tx,
             rx,
             last_disk_check: None,
+            clipboard: Vec::new(),
         }
     }
 
@@ -49,6 +60,10 @@ impl Session {
         if let Some(effect) = self.app.update(input) {
             self.effect(effect);
         }
+        if let Some(generation) = self.app.lines.request.take() {
+            self.lines
+                .start(generation, self.app.doc.snapshot(), self.lines_tx.clone());
+        }
     }
 
     /// Carries out an effect.
@@ -56,6 +71,7 @@ impl Session {
         let app = &mut self.app;
         match effect {
             Effect::Quit => app.quit = true,
+            Effect::Clipboard(text) => self.clipboard.push(text),
             Effect::Save { force, quit } => match app.doc.save(force) {
                 Ok(r) => {
                     app.info(format!(
@@ -103,13 +119,38 @@ impl Session {
             changed = true;
             self.handle_msg(msg);
         }
+        if let Some(generation) = self.app.lines.request.take() {
+            self.lines
+                .start(generation, self.app.doc.snapshot(), self.lines_tx.clone());
+        }
+        while let Ok(msg) = self.lines_rx.try_recv() {
+            changed = true;
+            self.app.on_lines_msg(msg);
+        }
         changed
+    }
+
+    /// Waits (up to `timeout`) for the line index to be built.
+    pub fn wait_lines(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        self.pump();
+        while self.app.lines.building && Instant::now() < deadline {
+            if let Ok(msg) = self.lines_rx.recv_timeout(Duration::from_millis(20)) {
+                self.app.on_lines_msg(msg);
+            }
+            self.pump();
+        }
+        !self.app.lines.building
     }
 
     fn handle_msg(&mut self, msg: WorkerMsg) {
         let done = matches!(msg, WorkerMsg::Done { .. });
-        if let Some(off) = self.app.search.on_msg(msg) {
-            self.app.goto(off);
+        let jump = self.app.search.on_msg(msg);
+        if self.app.search.take_cancel_request() {
+            self.worker.cancel();
+        }
+        if let Some(off) = jump {
+            self.app.jump_to(off);
             if let Some(s) = self.app.search.status_line() {
                 self.app.info(s);
             }
@@ -170,6 +211,7 @@ impl Session {
 
     /// Stops the worker (at exit).
     pub fn shutdown(&mut self) {
+        self.lines.cancel();
         self.worker.join();
     }
 }
@@ -203,11 +245,28 @@ where
     let mut s = Session::new(doc, size);
     configure(&mut s.app);
     let to_io = |e: B::Error| io::Error::other(e);
+    // Start crossterm's event reader (and its SIGWINCH handler) before the first frame, so a
+    // resize that lands while it is drawn is not lost.
+    let _ = event::poll(Duration::ZERO);
     let mut dirty = true;
     loop {
+        // A resize may come with no event (one that happened before the reader started, or a
+        // terminal that sends none): compare with the real size every turn (one ioctl).
+        let now = terminal_size(terminal);
+        if now != s.app.size {
+            let _ = terminal.autoresize();
+            s.input(Input::Resize(now.0, now.1));
+            dirty = true;
+        }
         if dirty {
             terminal.draw(|f| ui::draw(f, &s.app)).map_err(to_io)?;
             dirty = false;
+        }
+        for text in s.clipboard.drain(..) {
+            use std::io::Write as _;
+            let mut out = io::stdout();
+            out.write_all(crate::tui::selection::osc52(&text).as_bytes())?;
+            out.flush()?;
         }
         let wait = if s.searching() {
             Duration::from_millis(30)

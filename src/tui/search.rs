@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::core::document::Document;
-use crate::core::search::{Match, MatchIndex, Pattern, Query, QueryKind};
+use crate::core::search::{Match, MatchIndex, Pattern, Query, QueryKind, ScanConfig};
 use crate::core::source::ByteSource;
 pub use crate::tui::search_worker::SearchRequest;
 use crate::tui::search_worker::WorkerMsg;
@@ -13,8 +13,15 @@ use crate::tui::search_worker::WorkerMsg;
 /// How many matches the index stores before only counting, by default (12 MB of index).
 pub const STORE_CAP: u64 = 1_000_000;
 
-/// What the region re-search after an edit covers on each side of the change.
-const RESEARCH_MARGIN: u64 = 64 << 10;
+/// A re-search after an edit, in progress.
+struct Region {
+    /// The bytes edited.
+    edit: Range<u64>,
+    /// Stored matches from here on are replaced by what the scan finds.
+    replace_from: u64,
+    /// Matches found so far.
+    found: Vec<Match>,
+}
 
 /// Search state.
 pub struct SearchUi {
@@ -40,8 +47,9 @@ pub struct SearchUi {
     /// Scan position and end, for the percentage.
     progress: (u64, u64),
     /// Start offset of the range being re-searched (matches there are replaced).
-    region: Option<Range<u64>>,
-    region_found: Vec<Match>,
+    region: Option<Region>,
+    /// The runtime should stop the worker (a region search caught up).
+    want_cancel: bool,
     /// Index of the current match.
     current: Option<usize>,
     /// Jump to the first match at or after this offset when it arrives.
@@ -75,7 +83,7 @@ impl Default for SearchUi {
             generation: 0,
             progress: (0, 0),
             region: None,
-            region_found: Vec::new(),
+            want_cancel: false,
             current: None,
             pending_jump: None,
             cancelled: false,
@@ -92,15 +100,6 @@ impl SearchUi {
     /// Every match counted, stored or not.
     pub fn total(&self) -> u64 {
         self.index.total() + self.unsent
-    }
-
-    /// The last match that ends at or before `offset`.
-    fn prev_ending_before(&self, offset: u64) -> Option<Match> {
-        let (i, m) = self.index.prev_before(offset)?;
-        if m.end() <= offset {
-            return Some(m);
-        }
-        i.checked_sub(1).and_then(|j| self.index.get(j))
     }
 
     /// Compiles a query and prepares a whole-file search; the first match at or after
@@ -149,15 +148,17 @@ impl SearchUi {
         }
     }
 
-    /// A request to search again after an edit: the edited region, or everything when a
-    /// full scan was interrupted or the index is capped.
+    /// A request to search again after an edit: from the last match the edit cannot have
+    /// changed, until the new matches fall back in step with the stored ones (see
+    /// [`MatchIndex::restart_point`]); or everything when a full scan was interrupted or the
+    /// index is capped. The result equals a full search of the edited bytes.
     pub fn after_edit(
         &mut self,
         doc: &Document,
         span: Option<Range<u64>>,
     ) -> Option<SearchRequest> {
-        self.pattern.as_ref()?;
-        let span = span?;
+        let pattern = Arc::clone(self.pattern.as_ref()?);
+        let mut span = span?;
         if self.full && self.running {
             self.stale = true;
             return None;
@@ -171,25 +172,44 @@ impl SearchUi {
             self.pending_jump = keep;
             return Some(req);
         }
-        // Restart where the whole-file iteration restarts: the end of the last match that
-        // ends before the region, so the results equal a full rescan.
-        let lo = span.start.saturating_sub(RESEARCH_MARGIN);
-        let prev = self.prev_ending_before(lo);
-        let start = prev.map_or(0, Match::end);
-        let end = span.end.saturating_add(RESEARCH_MARGIN);
+        // A region search still running covers an earlier edit: cover both.
+        if let Some(r) = self.region.take() {
+            span = span.start.min(r.edit.start)..span.end.max(r.edit.end);
+        }
+        let overlap = ScanConfig::default().overlap(&pattern);
+        let restart = self.index.restart_point(span.start, overlap);
         self.generation += 1;
         self.running = true;
         self.full = false;
-        self.region = Some(start..end);
-        self.region_found.clear();
+        self.region = Some(Region {
+            edit: span,
+            replace_from: restart.replace_from,
+            found: Vec::new(),
+        });
         Some(SearchRequest {
             generation: self.generation,
-            pattern: Arc::clone(self.pattern.as_ref()?),
+            pattern,
             snapshot: doc.snapshot(),
-            range: start..end,
-            prev_end: prev.map(Match::end),
-            store_cap: self.store_cap,
+            range: restart.scan_from..u64::MAX,
+            prev_end: restart.previous_match_end,
+            store_cap: u64::MAX,
         })
+    }
+
+    /// True (once) when the running region search caught up with the stored matches and the
+    /// worker can be stopped.
+    pub fn take_cancel_request(&mut self) -> bool {
+        std::mem::take(&mut self.want_cancel)
+    }
+
+    fn finish_region(&mut self, region: Region, until: u64) {
+        let keep = self
+            .current
+            .and_then(|i| self.index.get(i))
+            .map(|m| m.start);
+        self.index
+            .replace_range(region.replace_from..until, region.found);
+        self.current = keep.and_then(|k| self.index.next_at_or_after(k).map(|(i, _)| i));
     }
 
     /// Takes a worker message; returns an offset to jump to when the first match after the
@@ -201,8 +221,24 @@ impl SearchUi {
                 matches,
                 unsent,
             } if generation == self.generation => {
-                if self.region.is_some() {
-                    self.region_found.extend(matches);
+                if let Some(mut region) = self.region.take() {
+                    let sync = region
+                        .edit
+                        .end
+                        .saturating_add(crate::core::search::LOOK_AROUND);
+                    for m in matches {
+                        if m.end() >= sync && self.index.contains(m) {
+                            // In step again: everything from here on is already stored.
+                            self.finish_region(region, m.start);
+                            self.running = false;
+                            self.want_cancel = true;
+                            // The cancelled worker's last messages belong to no search now.
+                            self.generation += 1;
+                            return None;
+                        }
+                        region.found.push(m);
+                    }
+                    self.region = Some(region);
                     return None;
                 }
                 for m in matches {
@@ -223,14 +259,9 @@ impl SearchUi {
                 self.running = false;
                 self.long_matches += long_matches;
                 if let Some(region) = self.region.take() {
-                    let found = std::mem::take(&mut self.region_found);
-                    let keep = self
-                        .current
-                        .and_then(|i| self.index.get(i))
-                        .map(|m| m.start);
-                    self.index.replace_range(region, found);
-                    self.current =
-                        keep.and_then(|k| self.index.next_at_or_after(k).map(|(i, _)| i));
+                    if !cancelled {
+                        self.finish_region(region, u64::MAX);
+                    }
                     return None;
                 }
                 self.cancelled = cancelled;

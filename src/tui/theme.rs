@@ -5,17 +5,24 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::core::classify::ByteClass;
+use crate::tui::config::Colors;
 
 /// The styles in force.
 #[derive(Clone, Copy, Debug)]
 pub struct Theme {
     color: bool,
+    colors: Colors,
 }
 
 impl Theme {
-    /// A theme; `color` false honours `NO_COLOR`.
+    /// A theme with the default colours; `color` false honours `NO_COLOR`.
     pub fn new(color: bool) -> Self {
-        Self { color }
+        Self::with_colors(color, Colors::default())
+    }
+
+    /// A theme with colours from the config file where it sets them.
+    pub fn with_colors(color: bool, colors: Colors) -> Self {
+        Self { color, colors }
     }
 
     fn c(self, s: Style, fg: Color) -> Style {
@@ -24,31 +31,56 @@ impl Theme {
 
     /// A byte's colour by class (hexyl's scheme).
     pub fn class(self, class: ByteClass) -> Style {
-        let s = Style::new();
-        match class {
-            ByteClass::Null => self.c(s, Color::DarkGray),
-            ByteClass::Printable => self.c(s, Color::Cyan),
-            ByteClass::Whitespace => self.c(s, Color::Green),
-            ByteClass::Control => self.c(s, Color::Magenta),
-            ByteClass::NonAscii => self.c(s, Color::Yellow),
+        let default = match class {
+            ByteClass::Null => Color::DarkGray,
+            ByteClass::Printable => Color::Cyan,
+            ByteClass::Whitespace => Color::Green,
+            ByteClass::Control => Color::Magenta,
+            ByteClass::NonAscii => Color::Yellow,
+        };
+        self.c(Style::new(), self.colors.class(class).unwrap_or(default))
+    }
+
+    /// A text-pane cell's colour: ASCII classes as in the hex pane, decoded characters in the
+    /// non-ASCII colour, placeholders for continuation bytes dimmed, invalid bytes in the error
+    /// colour.
+    pub fn cell(self, kind: crate::core::text::CellKind, byte: u8) -> Style {
+        use crate::core::text::CellKind as K;
+        match kind {
+            K::Printable | K::Whitespace | K::Null | K::Control | K::NonAscii => {
+                self.class(crate::core::classify::classify(byte))
+            }
+            K::Char | K::WideChar | K::Clipped => {
+                self.c(Style::new(), self.colors.non_ascii.unwrap_or(Color::Yellow))
+            }
+            K::Hidden => self.c(Style::new(), Color::Magenta),
+            K::Continuation | K::Covered => {
+                self.c(Style::new().add_modifier(Modifier::DIM), Color::Yellow)
+            }
+            K::Invalid => self.c(Style::new(), Color::LightRed),
         }
     }
 
     /// The offset column.
     pub fn offset(self) -> Style {
-        self.c(Style::new(), Color::DarkGray)
+        self.c(Style::new(), self.colors.offset.unwrap_or(Color::DarkGray))
     }
 
     /// Bytes changed and not saved.
     pub fn changed(self, base: Style) -> Style {
         let s = base.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
-        if self.color { s.fg(Color::LightRed) } else { s }
+        if self.color {
+            s.fg(self.colors.changed.unwrap_or(Color::LightRed))
+        } else {
+            s
+        }
     }
 
     /// A search match.
     pub fn matched(self, base: Style) -> Style {
         if self.color {
-            base.bg(Color::Rgb(90, 70, 0)).fg(Color::White)
+            base.bg(self.colors.matched.unwrap_or(Color::Rgb(90, 70, 0)))
+                .fg(Color::White)
         } else {
             base.add_modifier(Modifier::UNDERLINED)
         }
@@ -57,9 +89,20 @@ impl Theme {
     /// The current search match.
     pub fn current_match(self, base: Style) -> Style {
         if self.color {
-            base.bg(Color::Rgb(200, 120, 0)).fg(Color::Black)
+            base.bg(self.colors.current_match.unwrap_or(Color::Rgb(200, 120, 0)))
+                .fg(Color::Black)
         } else {
             base.add_modifier(Modifier::UNDERLINED | Modifier::BOLD)
+        }
+    }
+
+    /// A selected byte.
+    pub fn selected(self, base: Style) -> Style {
+        if self.color {
+            base.bg(self.colors.selection.unwrap_or(Color::Rgb(40, 60, 110)))
+                .fg(Color::White)
+        } else {
+            base.add_modifier(Modifier::REVERSED)
         }
     }
 

@@ -6,7 +6,7 @@ use crate::core::classify::{HEX, classify};
 use crate::tui::app::{App, InputMode, Pane};
 use crate::tui::layout::{Layout, hex_cell_x};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{CHANGED, CURRENT, MATCH, Visible, put};
+use crate::tui::ui::{Visible, byte_style, put};
 
 /// Draws offsets and hex digits for every data row.
 pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: Theme) {
@@ -21,11 +21,11 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: The
         if row_off >= len && row_off != 0 && !(editing && row_off == app.cursor) {
             continue;
         }
-        let off = format!("{row_off:0w$x}", w = l.off_digits);
-        put(buf, 0, row, &off, theme.offset());
+        put(buf, 0, row, &l.offset_label(row_off), theme.offset());
+        let Some(hex_x) = l.hex_x else { continue };
         for i in 0..l.cols {
             let at = row_off + i as u64;
-            let x = l.hex_x + hex_cell_x(i);
+            let x = hex_x + hex_cell_x(i, l.group);
             let idx = usize::try_from(at - vis.start).unwrap_or(usize::MAX);
             let Some(&b) = vis.bytes.get(idx) else {
                 // The append position in edit mode gets a placeholder cell.
@@ -40,16 +40,7 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: The
                 continue;
             };
             let flags = vis.flags_at(at);
-            let mut st = theme.class(classify(b));
-            if flags & MATCH != 0 {
-                st = theme.matched(st);
-            }
-            if flags & CURRENT != 0 {
-                st = theme.current_match(st);
-            }
-            if flags & CHANGED != 0 {
-                st = theme.changed(st);
-            }
+            let st = byte_style(theme, theme.class(classify(b)), flags);
             let pair = HEX[usize::from(b)];
             let digits = [char::from(pair[0]), char::from(pair[1])];
             if at == app.cursor {

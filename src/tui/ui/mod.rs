@@ -3,6 +3,8 @@
 
 mod help;
 mod hex_pane;
+pub mod inspector;
+mod line_pane;
 mod message;
 mod search_pane;
 mod status;
@@ -25,6 +27,8 @@ pub const CHANGED: u8 = 1;
 pub const MATCH: u8 = 2;
 /// The byte is inside the current match.
 pub const CURRENT: u8 = 4;
+/// The byte is selected.
+pub const SELECTED: u8 = 8;
 
 /// The bytes on screen and what is special about each.
 pub struct Visible<'a> {
@@ -46,7 +50,8 @@ impl Visible<'_> {
     }
 }
 
-fn mark(flags: &mut [u8], start: u64, r: Range<u64>, bit: u8) {
+/// Sets `bit` in the flags of the bytes of `r` (flags[0] is the byte at `start`).
+pub(crate) fn mark(flags: &mut [u8], start: u64, r: Range<u64>, bit: u8) {
     let s = r.start.saturating_sub(start);
     let e = r.end.saturating_sub(start);
     let (s, e) = (
@@ -77,11 +82,32 @@ pub fn visible<'a>(app: &'a App, layout: &Layout) -> Visible<'a> {
     if let Some((s, len)) = app.search.current_match() {
         mark(&mut flags, start, s..s + len, CURRENT);
     }
+    if let Some(sel) = app.selection() {
+        mark(&mut flags, start, sel, SELECTED);
+    }
     Visible {
         start,
         bytes,
         flags,
     }
+}
+
+/// The style of a byte from its class and flags (cursor aside).
+pub fn byte_style(theme: Theme, base: Style, flags: u8) -> Style {
+    let mut st = base;
+    if flags & MATCH != 0 {
+        st = theme.matched(st);
+    }
+    if flags & CURRENT != 0 {
+        st = theme.current_match(st);
+    }
+    if flags & SELECTED != 0 {
+        st = theme.selected(st);
+    }
+    if flags & CHANGED != 0 {
+        st = theme.changed(st);
+    }
+    st
 }
 
 /// Writes `s` at (x, y), clipped to the buffer.
@@ -108,12 +134,19 @@ pub fn draw(frame: &mut Frame, app: &App) {
 pub fn render(buf: &mut Buffer, app: &App, width: u16, height: u16) {
     let _ = (width, height);
     let layout = app.layout();
-    let theme = Theme::new(!app.no_color);
-    let vis = visible(app, &layout);
-    hex_pane::render(buf, app, &layout, &vis, theme);
-    text_pane::render(buf, app, &layout, &vis, theme);
+    let theme = Theme::with_colors(!app.no_color, app.colors);
+    if app.view.line_view {
+        line_pane::render(buf, app, &layout, theme);
+    } else {
+        let vis = visible(app, &layout);
+        hex_pane::render(buf, app, &layout, &vis, theme);
+        text_pane::render(buf, app, &layout, &vis, theme);
+    }
     if app.search.pane_open {
         search_pane::render(buf, app, &layout, theme);
+    }
+    if app.view.inspector {
+        inspector::render(buf, app, &layout, theme);
     }
     status::render(buf, app, &layout, theme);
     message::render(buf, app, &layout, theme);

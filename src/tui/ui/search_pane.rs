@@ -10,9 +10,8 @@ use crate::tui::ui::put;
 
 /// Draws the pane below the data rows.
 pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
-    let full = Layout::new(l.width, l.height, app.doc.len(), app.cols);
     let y0 = l.rows;
-    let height = full.rows.saturating_sub(l.rows);
+    let height = app.panel_rows(&app.full_layout()).0;
     if height == 0 {
         return;
     }
@@ -50,13 +49,12 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
         let Some(m) = search.index.get(i) else { break };
         let (hex, text) = preview(&app.doc, m, 12);
         let row = format!(
-            "{:>7}  {:0w$x}  {:>6}  {:<36} {}",
+            "{:>7}  {}  {:>6}  {:<36} {}",
             i + 1,
-            m.start,
+            l.offset_label(m.start),
             m.len,
             hex,
             text,
-            w = l.off_digits
         );
         let st = if i == search.pane_sel && search.pane_focus {
             theme.cursor_active(ratatui::style::Style::new())

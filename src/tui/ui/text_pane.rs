@@ -1,25 +1,42 @@
-//! The text pane: one glyph per byte, never a raw byte (see `core::classify`).
+//! The text pane: one cell per byte from `core::text` (UTF-8, ASCII or Latin-1), so columns
+//! stay aligned with the hex pane and no byte of the file reaches the terminal raw.
 
 use ratatui::buffer::Buffer;
 
-use crate::core::classify::{ascii_glyph, classify};
+use crate::core::source::ByteSource;
+use crate::core::text::{CellKind, MAX_CONTEXT, cells};
 use crate::tui::app::{App, InputMode, Pane};
 use crate::tui::layout::Layout;
 use crate::tui::theme::Theme;
-use crate::tui::ui::{CHANGED, CURRENT, MATCH, Visible, put};
+use crate::tui::ui::{Visible, byte_style, put};
 
 /// Draws the text column of every data row.
 pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: Theme) {
     let len = app.doc.len();
     let editing = matches!(app.mode, InputMode::Edit { .. });
     let cols = l.cols as u64;
+    let Some(text_x) = l.text_x else { return };
+    // Decode the visible bytes with a little context on each side, so a character that
+    // starts above the first row or ends below the last one is recognised.
+    let ctx = MAX_CONTEXT as u64;
+    let wstart = vis.start.saturating_sub(ctx);
+    let wend = vis.start + vis.bytes.len() as u64 + ctx;
+    let window = app.doc.read(wstart..wend);
+    let cells = cells(
+        &window,
+        wstart,
+        vis.start,
+        vis.bytes.len(),
+        l.cols,
+        app.view.encoding,
+    );
     for row in 0..l.rows {
         let row_off = vis.start + row as u64 * cols;
         for i in 0..l.cols {
             let at = row_off + i as u64;
-            let x = l.text_x + i;
+            let x = text_x + i;
             let idx = usize::try_from(at - vis.start).unwrap_or(usize::MAX);
-            let Some(&b) = vis.bytes.get(idx) else {
+            let (Some(cell), Some(&b)) = (cells.get(idx), vis.bytes.get(idx)) else {
                 if editing && at == app.cursor && at == len {
                     let st = if app.pane == Pane::Text {
                         theme.cursor_active(theme.dim())
@@ -30,18 +47,16 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: The
                 }
                 break;
             };
+            let Some(glyph) = cell.glyph() else {
+                // The second column of a wide character: it is drawn by the cell on the left.
+                // The cursor on this byte marks the wide character's cell instead.
+                continue;
+            };
             let flags = vis.flags_at(at);
-            let mut st = theme.class(classify(b));
-            if flags & MATCH != 0 {
-                st = theme.matched(st);
-            }
-            if flags & CURRENT != 0 {
-                st = theme.current_match(st);
-            }
-            if flags & CHANGED != 0 {
-                st = theme.changed(st);
-            }
-            if at == app.cursor {
+            let mut st = byte_style(theme, theme.cell(cell.kind(), b), flags);
+            let covers_cursor =
+                at == app.cursor || (cell.kind() == CellKind::WideChar && at + 1 == app.cursor);
+            if covers_cursor {
                 st = if app.pane == Pane::Text {
                     theme.cursor_active(st)
                 } else {
@@ -49,7 +64,7 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: The
                 };
             }
             let mut s = [0u8; 4];
-            put(buf, x, row, ascii_glyph(b).encode_utf8(&mut s), st);
+            put(buf, x, row, glyph.encode_utf8(&mut s), st);
         }
     }
 }

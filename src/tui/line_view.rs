@@ -1,0 +1,349 @@
+//! The line view (`T`): the file as text lines, as `less` shows them and as `readline()` walks
+//! them, wrapped to the width by display width. The cursor stays a byte offset; `top` is the
+//! first byte of the first visual row. Everything here reads only around the screen: a line
+//! start is found by searching back at most [`MAX_LINE`] bytes, so a file with no newline at
+//! all still costs a screenful. Line numbers come from the line index, built in the background.
+
+use std::ops::Range;
+
+use memchr::{memchr, memrchr};
+
+use crate::core::lines::{LineIndex, VisualRow, wrap};
+use crate::core::source::ByteSource;
+use crate::tui::app::{App, Effect};
+use crate::tui::line_worker::LinesMsg;
+
+/// Longest line segment the view handles as one line: past it a line is cut into segments at
+/// multiples of this offset (both when searching back and forward, so the cut is stable).
+pub const MAX_LINE: u64 = 64 << 10;
+
+/// The line index and its background build.
+#[derive(Default)]
+pub struct LineState {
+    /// The index so far (partial while building).
+    pub index: Option<LineIndex>,
+    /// A build is running.
+    pub building: bool,
+    /// Build generation: messages of older builds are dropped.
+    pub generation: u64,
+    /// A `:line N` waiting for the index to reach it.
+    pub pending_line: Option<u64>,
+    /// A build the runtime should start (its generation).
+    pub request: Option<u64>,
+    /// Bytes indexed so far, for the status bar.
+    pub progress: u64,
+}
+
+/// The bytes of the (segment of the) line holding `off`: start, end without the newline, and
+/// where the next line starts.
+pub fn line_bounds<S: ByteSource + ?Sized>(src: &S, off: u64) -> (u64, u64, u64) {
+    let len = src.len();
+    let off = off.min(len);
+    let seg = off - off % MAX_LINE;
+    let back = src.read(seg..off);
+    let start = memrchr(b'\n', &back).map_or(seg, |p| seg + p as u64 + 1);
+    let limit = (seg + MAX_LINE).min(len);
+    let fwd = src.read(off..limit);
+    match memchr(b'\n', &fwd) {
+        Some(p) => (start, off + p as u64, off + p as u64 + 1),
+        None => (start, limit, limit),
+    }
+}
+
+/// Visual rows of the line holding `off`, and where the next line starts.
+pub fn line_rows(app: &App, off: u64, width: usize) -> (Vec<VisualRow>, u64) {
+    let (start, end, next) = line_bounds(&app.doc, off);
+    (
+        wrap(&app.doc, start..end, width, app.view.encoding).collect(),
+        next,
+    )
+}
+
+/// The index of the row holding `off` (the newline of a line belongs to its last row).
+fn row_index(rows: &[VisualRow], off: u64) -> usize {
+    rows.iter()
+        .position(|r| off < r.bytes.end)
+        .unwrap_or(rows.len().saturating_sub(1))
+}
+
+/// Display column of `off` within `row` (the column after the row for its newline).
+fn column_of(row: &VisualRow, off: u64) -> usize {
+    let upto = usize::try_from(off.saturating_sub(row.bytes.start))
+        .unwrap_or(usize::MAX)
+        .min(row.cells.len());
+    row.cells[..upto].iter().map(|c| c.flow_width()).sum()
+}
+
+/// The byte of `row` at display column `col` (or the row's last byte).
+pub(crate) fn byte_at_column(row: &VisualRow, col: usize) -> u64 {
+    let mut x = 0;
+    let mut last = row.bytes.start;
+    for (i, c) in row.cells.iter().enumerate() {
+        let w = c.flow_width();
+        if w == 0 {
+            continue;
+        }
+        last = row.bytes.start + i as u64;
+        if x + w > col {
+            return last;
+        }
+        x += w;
+    }
+    if row.cells.is_empty() {
+        row.bytes.start
+    } else {
+        last
+    }
+}
+
+impl App {
+    /// Width of the line view's text.
+    pub fn line_width(&self) -> usize {
+        let l = self.layout();
+        usize::from(l.width).saturating_sub(l.off_digits + 2).max(1)
+    }
+
+    /// Switches between the hex view and the line view; the line index starts building.
+    pub fn toggle_line_view(&mut self) -> Option<Effect> {
+        self.view.line_view = !self.view.line_view;
+        if self.view.line_view {
+            self.top = self.row_start(self.cursor);
+            self.scroll_to_cursor();
+            self.info("line view: T returns to hex, :line N jumps to a line");
+            self.ensure_line_index();
+            return None;
+        }
+        self.top = 0;
+        self.scroll_to_cursor();
+        self.message = None;
+        None
+    }
+
+    /// Asks the runtime to build the line index if there is none.
+    pub fn ensure_line_index(&mut self) {
+        if self.lines.index.is_some() || self.lines.building {
+            return;
+        }
+        self.lines.generation += 1;
+        self.lines.building = true;
+        self.lines.progress = 0;
+        self.lines.request = Some(self.lines.generation);
+    }
+
+    /// Edits change line starts: rebuild the index (in the background) when it is in use.
+    pub fn lines_after_edit(&mut self) {
+        if self.lines.index.is_none() && !self.lines.building {
+            return;
+        }
+        self.lines.index = None;
+        self.lines.building = false;
+        self.ensure_line_index();
+    }
+
+    /// The 1-based line number of the cursor, when the index has reached it.
+    pub fn cursor_line(&self) -> Option<u64> {
+        let idx = self.lines.index.as_ref()?;
+        idx.line_of(&self.doc, self.cursor).ok().map(|l| l + 1)
+    }
+
+    /// `:line N`: jumps to the start of line N (1-based).
+    pub fn goto_line(&mut self, n: &str) -> Option<Effect> {
+        let Ok(n) = n.trim().parse::<u64>() else {
+            self.error(format!("not a line number: '{n}'; :line 42"));
+            return None;
+        };
+        let line = n.max(1) - 1;
+        self.ensure_line_index();
+        let Some(idx) = &self.lines.index else {
+            self.lines.pending_line = Some(line);
+            self.info(format!(
+                "indexing lines; will jump to line {n} when it is reached"
+            ));
+            return None;
+        };
+        match idx.start_of(&self.doc, line) {
+            Ok(off) => {
+                self.lines.pending_line = None;
+                self.jump_to(off.min(self.doc.len().saturating_sub(1)));
+                self.message = None;
+            }
+            Err(_) if !idx.is_complete() => {
+                self.lines.pending_line = Some(line);
+                self.info(format!(
+                    "indexing lines; will jump to line {n} when it is reached"
+                ));
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+        None
+    }
+
+    /// The start of the visual row holding `off`.
+    pub fn row_start(&self, off: u64) -> u64 {
+        let (rows, _) = line_rows(self, off, self.line_width());
+        rows.get(row_index(&rows, off))
+            .map_or(off, |r| r.bytes.start)
+    }
+
+    /// The start of the visual row after the one starting at `row`, if any.
+    fn next_row_start(&self, row: u64) -> Option<u64> {
+        let (rows, next) = line_rows(self, row, self.line_width());
+        let i = row_index(&rows, row);
+        match rows.get(i + 1) {
+            Some(r) => Some(r.bytes.start),
+            None => (next < self.doc.len()).then_some(next),
+        }
+    }
+
+    /// The start of the visual row before the one starting at `row`, if any.
+    fn prev_row_start(&self, row: u64) -> Option<u64> {
+        let width = self.line_width();
+        let (rows, _) = line_rows(self, row, width);
+        let i = row_index(&rows, row);
+        if i > 0 {
+            return Some(rows[i - 1].bytes.start);
+        }
+        let line_start = rows.first().map_or(row, |r| r.bytes.start);
+        if line_start == 0 {
+            return None;
+        }
+        let (prev, _) = line_rows(self, line_start - 1, width);
+        prev.last().map(|r| r.bytes.start)
+    }
+
+    /// The visual rows on screen, from `top`.
+    pub fn visible_rows(&self, count: usize) -> Vec<VisualRow> {
+        let width = self.line_width();
+        let mut out = Vec::with_capacity(count);
+        let mut pos = self.top.min(self.doc.len());
+        while out.len() < count {
+            let (rows, next) = line_rows(self, pos, width);
+            let i = row_index(&rows, pos);
+            out.extend(rows.into_iter().skip(i).take(count - out.len()));
+            if next >= self.doc.len() || next <= pos {
+                break;
+            }
+            pos = next;
+        }
+        out
+    }
+
+    /// Keeps the cursor's row on screen in the line view.
+    pub fn scroll_lines_to_cursor(&mut self) {
+        let rows = self.layout().rows.max(1);
+        let cur = self.row_start(self.cursor);
+        if cur < self.top {
+            self.top = cur;
+            return;
+        }
+        let shown = self.visible_rows(rows);
+        if shown.iter().any(|r| r.bytes.start == cur) {
+            return;
+        }
+        // Put the cursor's row at the bottom.
+        let mut top = cur;
+        for _ in 1..rows {
+            match self.prev_row_start(top) {
+                Some(p) => top = p,
+                None => break,
+            }
+        }
+        self.top = top;
+    }
+
+    /// Moves the cursor `n` visual rows down (negative: up), keeping its column.
+    pub fn line_move(&mut self, n: i64) {
+        let width = self.line_width();
+        let (rows, _) = line_rows(self, self.cursor, width);
+        let i = row_index(&rows, self.cursor);
+        let Some(row) = rows.get(i) else { return };
+        let col = column_of(row, self.cursor);
+        let mut start = row.bytes.start;
+        for _ in 0..n.unsigned_abs() {
+            let step = if n > 0 {
+                self.next_row_start(start)
+            } else {
+                self.prev_row_start(start)
+            };
+            match step {
+                Some(s) => start = s,
+                None => break,
+            }
+        }
+        let (rows, _) = line_rows(self, start, width);
+        let target = rows
+            .get(row_index(&rows, start))
+            .map_or(start, |r| byte_at_column(r, col));
+        self.goto(target);
+    }
+
+    /// Takes a message of the line index build; jumps to a pending `:line` when reached.
+    pub fn on_lines_msg(&mut self, msg: LinesMsg) {
+        let (generation, index, done, pos) = match msg {
+            LinesMsg::Partial {
+                generation,
+                index,
+                pos,
+            } => (generation, index, false, pos),
+            LinesMsg::Done { generation, index } => {
+                let pos = index.indexed();
+                (generation, index, true, pos)
+            }
+        };
+        if generation != self.lines.generation {
+            return;
+        }
+        self.lines.index = Some(index);
+        self.lines.progress = pos;
+        if done {
+            self.lines.building = false;
+        }
+        if let Some(line) = self.lines.pending_line {
+            let reached = self
+                .lines
+                .index
+                .as_ref()
+                .map(|i| i.start_of(&self.doc, line));
+            match reached {
+                Some(Ok(off)) => {
+                    self.lines.pending_line = None;
+                    self.jump_to(off.min(self.doc.len().saturating_sub(1)));
+                    self.info(format!("line {}", line + 1));
+                }
+                Some(Err(e)) if done => {
+                    self.lines.pending_line = None;
+                    self.error(e.to_string());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The byte range the line view shows (for marking what is visible).
+    pub fn line_view_span(&self, rows: &[VisualRow]) -> Range<u64> {
+        let start = rows.first().map_or(self.top, |r| r.bytes.start);
+        let end = rows.last().map_or(self.top, |r| r.bytes.end + 1);
+        start..end.min(self.doc.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_find_lines_and_cut_long_ones() {
+        let text = b"ab\ncd\n\nlast".to_vec();
+        assert_eq!(line_bounds(&text, 0), (0, 2, 3));
+        assert_eq!(line_bounds(&text, 2), (0, 2, 3));
+        assert_eq!(line_bounds(&text, 4), (3, 5, 6));
+        assert_eq!(line_bounds(&text, 6), (6, 6, 7));
+        assert_eq!(line_bounds(&text, 9), (7, 11, 11));
+        let long = vec![b'x'; (MAX_LINE * 2 + 10) as usize];
+        assert_eq!(
+            line_bounds(&long, MAX_LINE + 5),
+            (MAX_LINE, 2 * MAX_LINE, 2 * MAX_LINE)
+        );
+        assert_eq!(line_bounds(&long, 3), (0, MAX_LINE, MAX_LINE));
+    }
+}

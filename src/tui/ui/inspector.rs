@@ -1,0 +1,95 @@
+//! The data inspector panel: the bytes at the cursor as integers of every width in the chosen
+//! byte order (and the other), floats, bits and the UTF-8 character. Absent values (past the
+//! end of the file) show as `--`.
+
+use ratatui::buffer::Buffer;
+
+use crate::core::inspector::{Endian, Values, inspect};
+use crate::tui::app::{App, INSPECTOR_ROWS};
+use crate::tui::layout::Layout;
+use crate::tui::theme::Theme;
+use crate::tui::ui::put;
+
+fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or_else(|| "--".to_string(), |v| v.to_string())
+}
+
+/// The lines the panel shows (also used by tests).
+pub fn lines(app: &App) -> Vec<String> {
+    let le = inspect(&app.doc, app.cursor, Endian::Little);
+    let be = inspect(&app.doc, app.cursor, Endian::Big);
+    let (first, second, a, b) = match app.view.endian {
+        Endian::Little => ("le", "be", &le, &be),
+        Endian::Big => ("be", "le", &be, &le),
+    };
+    let ch = match le.utf8 {
+        Some((c, n)) if !c.is_control() && crate::core::text::is_safe_to_draw(c) => {
+            format!("'{c}' U+{:04X} ({n} bytes)", u32::from(c))
+        }
+        Some((c, n)) => format!("U+{:04X} ({n} bytes)", u32::from(c)),
+        None => "--".into(),
+    };
+    let ints = |name: &str, f: &dyn Fn(&Values) -> Option<(String, String)>| {
+        let (ua, ia) = f(a).unzip();
+        let (ub, ib) = f(b).unzip();
+        format!(
+            "{name:<4} {first} {:>20} {:>20}   {second} {:>20} {:>20}",
+            opt(ua),
+            opt(ia),
+            opt(ub),
+            opt(ib)
+        )
+    };
+    vec![
+        format!(
+            "u8 {}  i8 {}  bin {}  hex {}  char {ch}",
+            opt(le.u8.map(|v| v.0)),
+            opt(le.u8.map(|v| v.1)),
+            le.u8
+                .map_or_else(|| "--".into(), |v| format!("{:08b}", v.0)),
+            le.u8
+                .map_or_else(|| "--".into(), |v| format!("{:02x}", v.0)),
+        ),
+        ints("16", &|v| {
+            v.u16.map(|(u, i)| (u.to_string(), i.to_string()))
+        }),
+        ints("32", &|v| {
+            v.u32.map(|(u, i)| (u.to_string(), i.to_string()))
+        }),
+        ints("64", &|v| {
+            v.u64.map(|(u, i)| (u.to_string(), i.to_string()))
+        }),
+        format!(
+            "f32  {first} {:>14}  {second} {:>14}   f64  {first} {:>22}  {second} {:>22}",
+            opt(a.f32.map(|f| format!("{f:e}"))),
+            opt(b.f32.map(|f| format!("{f:e}"))),
+            opt(a.f64.map(|f| format!("{f:e}"))),
+            opt(b.f64.map(|f| format!("{f:e}"))),
+        ),
+    ]
+}
+
+/// Draws the panel above the status bar.
+pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
+    let full = app.full_layout();
+    let (search, inspector) = app.panel_rows(&full);
+    if inspector == 0 {
+        return;
+    }
+    let y0 = l.rows + search;
+    let width = usize::from(l.width);
+    let order = match app.view.endian {
+        Endian::Little => "little endian first (:set endian be)",
+        Endian::Big => "big endian first (:set endian le)",
+    };
+    let title = format!("─ inspector at {:#x} ─ {order} ", app.cursor);
+    let line: String = title
+        .chars()
+        .chain(std::iter::repeat('─'))
+        .take(width)
+        .collect();
+    put(buf, 0, y0, &line, theme.frame());
+    for (i, text) in lines(app).iter().enumerate().take(INSPECTOR_ROWS - 1) {
+        put(buf, 0, y0 + 1 + i, text, ratatui::style::Style::new());
+    }
+}
