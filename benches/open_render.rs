@@ -63,6 +63,35 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
+    // A full 200x60 frame of mixed UTF-8 with the inspector on: O(screen) whatever the file.
+    let text = dir.path().join("utf8.txt");
+    let sample = "Lorem ipsum – dolor sit amet, 漢字かな交じり文 😀 naïve café\n".repeat(200_000);
+    std::fs::write(&text, sample).expect("write utf8 sample");
+    let doc = Document::open(
+        &text,
+        OpenConfig {
+            mode: Mode::ReadOnly,
+            ..OpenConfig::default()
+        },
+    )
+    .expect("open");
+    let mut s = Session::new(doc, (200, 60));
+    s.app.view.inspector = true;
+    s.app.goto(5 << 20);
+    let mut t = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+    c.bench_function("frame_200x60_utf8_inspector", |b| {
+        b.iter(|| {
+            t.draw(|f| ui::draw(f, &s.app)).expect("draw");
+        });
+    });
+    s.app.view.line_view = true;
+    s.app.top = s.app.row_start(s.app.cursor);
+    c.bench_function("frame_200x60_line_view", |b| {
+        b.iter(|| {
+            t.draw(|f| ui::draw(f, &s.app)).expect("draw");
+        });
+    });
+
     let mut g = c.benchmark_group("save_one_byte_edit");
     for (name, path) in [("1MiB", &small), ("8GiB_sparse", &huge)] {
         let mut doc = Document::open(path, OpenConfig::default()).expect("open");

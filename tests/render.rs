@@ -78,10 +78,10 @@ fn first_screen_120x40() {
 
 #[test]
 fn help_overlay_lists_every_action() {
-    let mut s = Session::new(sample(), (100, 40));
+    let mut s = Session::new(sample(), (140, 50));
     keys(&mut s, "?");
-    let t = screen(&s, 100, 40);
-    let text: String = (0..40)
+    let t = screen(&s, 140, 50);
+    let text: String = (0..50)
         .map(|y| row(t.backend().buffer(), y) + "\n")
         .collect();
     for b in maphex::tui::action::ACTIONS {

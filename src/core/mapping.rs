@@ -198,6 +198,19 @@ const EMPTY: Region = Region {
 static REGIONS: [Region; SLOTS] = [EMPTY; SLOTS];
 static PAGE: AtomicUsize = AtomicUsize::new(4096);
 static INSTALL: Once = Once::new();
+/// Bytes written to standard output before a SIGBUS that is not ours kills the process (the
+/// terminal front end registers what leaves its alternate screen). Pointer and length.
+static FATAL_OUTPUT: (AtomicUsize, AtomicUsize) = (AtomicUsize::new(0), AtomicUsize::new(0));
+
+/// Sets (or clears) what to write to standard output before a fatal SIGBUS ends the process,
+/// so a crash does not leave the terminal unusable. The bytes must live forever.
+pub fn set_fatal_signal_output(bytes: Option<&'static [u8]>) {
+    let (ptr, len) = bytes.map_or((0, 0), |b| (b.as_ptr() as usize, b.len()));
+    FATAL_OUTPUT.1.store(0, Ordering::Release);
+    FATAL_OUTPUT.0.store(ptr, Ordering::Release);
+    FATAL_OUTPUT.1.store(len, Ordering::Release);
+}
+
 /// The handler that was in place before ours (std's stack-overflow handler, usually).
 static mut PREVIOUS: Option<libc::sigaction> = None;
 
@@ -299,7 +312,20 @@ extern "C" fn on_sigbus(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut 
         }
         break;
     }
-    // Not ours: hand it to the previous handler, or die as SIGBUS normally does.
+    // Not ours: the process is about to die (std's handler only survives stack-guard hits,
+    // which are SIGSEGV in practice). Restore the terminal first.
+    let (ptr, len) = (
+        FATAL_OUTPUT.0.load(Ordering::Acquire),
+        FATAL_OUTPUT.1.load(Ordering::Acquire),
+    );
+    if ptr != 0 && len != 0 {
+        // SAFETY: `ptr..ptr + len` is a `&'static [u8]` registered by
+        // `set_fatal_signal_output`; write(2) is async-signal-safe.
+        unsafe {
+            libc::write(1, ptr as *const libc::c_void, len);
+        }
+    }
+    // Hand it to the previous handler, or die as SIGBUS normally does.
     // SAFETY: PREVIOUS was set before this handler was installed and never changes after.
     let prev = unsafe { PREVIOUS };
     match prev {

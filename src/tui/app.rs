@@ -200,7 +200,19 @@ impl Default for ViewOpts {
 impl App {
     /// A new app on a document, for a terminal of `size`.
     pub fn new(doc: Document, size: (u16, u16)) -> Self {
-        let message = doc.notes().first().map(|n| (n.clone(), Severity::Info));
+        let message = if doc.pending_journal().is_some() {
+            Some((
+                "a save of this file was interrupted: :recover rollback restores the bytes from before it, :recover keep keeps the file as it is".to_string(),
+                Severity::Error,
+            ))
+        } else if doc.pending_recovery().is_some() {
+            Some((
+                "unsaved edits from an earlier session were kept: :recover apply loads them, :recover discard deletes them".to_string(),
+                Severity::Error,
+            ))
+        } else {
+            doc.notes().first().map(|n| (n.clone(), Severity::Info))
+        };
         let message = message.or_else(|| {
             doc.is_empty().then(|| {
                 let hint = if doc.mode() == Mode::ReadOnly {

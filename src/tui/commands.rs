@@ -67,6 +67,7 @@ impl App {
                 self.yank(format)
             }
             ("fill", pattern) => self.fill(pattern),
+            ("recover", what) => self.recover(what),
             ("set", opt) => {
                 self.set_option(opt);
                 None
@@ -85,6 +86,43 @@ impl App {
             Err(expr::ExprError::Invalid(_)) => self.error(format!(
                 "not a command or offset: '{text}'; try :0x100, :+16, :50%, :end, :w, :q (? for help)"
             )),
+            Err(e) => self.error(e.to_string()),
+        }
+        None
+    }
+
+    /// `:recover rollback|keep|apply|discard`: settles an interrupted save's journal or an
+    /// earlier session's recovery file.
+    fn recover(&mut self, what: &str) -> Option<Effect> {
+        let r = match what {
+            "rollback" => self
+                .doc
+                .rollback_journal()
+                .map(|()| "rolled back: the file is as it was before the interrupted save"),
+            "keep" => self
+                .doc
+                .keep_journal()
+                .map(|()| "kept the file as it is; the journal is deleted"),
+            "apply" => self
+                .doc
+                .apply_recovery()
+                .map(|()| "recovered the unsaved edits (u undoes them, :w saves them)"),
+            "discard" => self
+                .doc
+                .discard_recovery()
+                .map(|()| "deleted the recovery file"),
+            _ => {
+                self.error("use :recover rollback or :recover keep (interrupted save), :recover apply or :recover discard (unsaved edits)");
+                return None;
+            }
+        };
+        match r {
+            Ok(m) => {
+                self.info(m);
+                self.goto(self.cursor);
+                let len = self.doc.len();
+                return self.search_after_edit(Some(0..len));
+            }
             Err(e) => self.error(e.to_string()),
         }
         None

@@ -5,6 +5,8 @@
 
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
@@ -35,6 +37,17 @@ pub struct Session {
     lines: LineWorker,
     lines_tx: Sender<LinesMsg>,
     lines_rx: Receiver<LinesMsg>,
+    /// Write a recovery file when dropped without a normal quit (a panic unwinding).
+    pub recover_on_drop: bool,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(m) = self.recover_on_drop.then(|| self.save_recovery()).flatten() {
+            eprintln!("{m}");
+        }
+        self.shutdown();
+    }
 }
 
 impl Session {
@@ -46,6 +59,7 @@ impl Session {
             lines: LineWorker::default(),
             lines_tx,
             lines_rx,
+            recover_on_drop: false,
             app: App::new(doc, size),
             worker: Worker::default(),
             tx,
@@ -200,16 +214,38 @@ impl Session {
             return;
         }
         self.last_disk_check = Some(now);
-        if let Some(change) = self.app.doc.disk_change() {
-            let msg =
-                format!("{change}; :e! reloads (unsaved edits are lost), :w PATH saves a copy");
-            if self.app.message.as_ref().is_none_or(|(m, _)| *m != msg) {
-                self.app.error(msg);
-            }
+        let change = self.app.doc.disk_change();
+        let msg = match (change, self.app.doc.faulted()) {
+            (Some(change), true) => Some(format!(
+                "{change}; the view past the new end shows zeros: :e! reloads, :w PATH saves a copy with your edits"
+            )),
+            (None, true) => Some(
+                "the file was truncated on disk while open; :e! reloads, :w PATH saves a copy with your edits".to_string(),
+            ),
+            (Some(change), false) => Some(format!("{change}; :e! reloads (unsaved edits are lost), :w PATH saves a copy")),
+            (None, false) => None,
+        };
+        if let Some(msg) = msg.filter(|msg| self.app.message.as_ref().is_none_or(|(m, _)| m != msg))
+        {
+            self.app.error(msg);
         }
     }
 
-    /// Stops the worker (at exit).
+    /// Writes unsaved copy-on-write edits to the recovery file (maphex is being killed or
+    /// crashed); returns a line to print once the terminal is restored.
+    pub fn save_recovery(&mut self) -> Option<String> {
+        self.recover_on_drop = false;
+        match self.app.doc.write_recovery() {
+            Ok(Some(p)) => Some(format!(
+                "maphex: unsaved edits were kept in {}; open the file again to restore them",
+                p.display()
+            )),
+            Ok(None) => None,
+            Err(e) => Some(format!("maphex: could not keep the unsaved edits: {e}")),
+        }
+    }
+
+    /// Stops the workers (at exit).
     pub fn shutdown(&mut self) {
         self.lines.cancel();
         self.worker.join();
@@ -218,13 +254,31 @@ impl Session {
 
 /// Sets the terminal up, runs the loop and restores the terminal whatever happens.
 pub fn run(doc: Document, configure: impl FnOnce(&mut App)) -> io::Result<()> {
+    // SIGTERM and SIGHUP (the terminal closed) end the loop cleanly: the terminal is restored
+    // and unsaved edits go to a recovery file, as vim's swap file keeps them.
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+    }
     let mut terminal = ratatui::init();
     let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
-    let result = run_loop(&mut terminal, doc, configure);
+    // A SIGBUS that is not ours kills the process without unwinding: leave the alternate
+    // screen and show the cursor first.
+    crate::core::mapping::set_fatal_signal_output(Some(RESTORE_SEQUENCE));
+    let result = run_loop(&mut terminal, doc, configure, &stop);
+    crate::core::mapping::set_fatal_signal_output(None);
     let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::restore();
-    result
+    let note = result?;
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
+    Ok(())
 }
+
+/// What restores a terminal left by a crash: mouse and paste modes off, main screen, cursor.
+const RESTORE_SEQUENCE: &[u8] =
+    b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?1049l\x1b[?25h\r\n";
 
 fn terminal_size<B: Backend>(terminal: &Terminal<B>) -> (u16, u16) {
     match terminal.size() {
@@ -237,12 +291,14 @@ fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     doc: Document,
     configure: impl FnOnce(&mut App),
-) -> io::Result<()>
+    stop: &AtomicBool,
+) -> io::Result<Option<String>>
 where
     B::Error: Send + Sync + 'static,
 {
     let size = terminal_size(terminal);
     let mut s = Session::new(doc, size);
+    s.recover_on_drop = true;
     configure(&mut s.app);
     let to_io = |e: B::Error| io::Error::other(e);
     // Start crossterm's event reader (and its SIGWINCH handler) before the first frame, so a
@@ -274,9 +330,10 @@ where
             Duration::from_millis(250)
         };
         if event::poll(wait)? {
-            // Take every event already queued before drawing again (a resize or wheel storm
-            // costs one frame, not one per event).
-            loop {
+            // Take the events already queued before drawing again (a resize or wheel storm
+            // costs one frame, not one per event), but at most a bounded batch, so a signal or
+            // a terminal that went away (endless events at EOF) is still noticed.
+            for _ in 0..1024 {
                 let ev = event::read()?;
                 if let Some(input) = from_crossterm(&ev) {
                     if let Input::Resize(w, h) = input {
@@ -288,7 +345,7 @@ where
                     }
                     dirty = true;
                 }
-                if s.app.quit || !event::poll(Duration::ZERO)? {
+                if s.app.quit || stop.load(Ordering::Relaxed) || !event::poll(Duration::ZERO)? {
                     break;
                 }
             }
@@ -300,7 +357,10 @@ where
         let before = s.app.message.clone();
         s.check_disk();
         dirty |= s.app.message != before;
+        if stop.load(Ordering::Relaxed) {
+            return Ok(s.save_recovery());
+        }
     }
-    s.shutdown();
-    Ok(())
+    s.recover_on_drop = false;
+    Ok(None)
 }
