@@ -662,24 +662,23 @@ impl Document {
 
     /// Undoes one step; returns where the cursor should go.
     pub fn undo(&mut self) -> Result<Option<u64>, EditError> {
-        if self.mode == Mode::ReadOnly {
-            return Err(EditError::ReadOnly);
-        }
-        self.end_group();
-        let Some(tx) = self.history.undo() else {
-            return Ok(None);
-        };
-        self.apply(&tx)?;
-        Ok(Some(tx.first_offset().unwrap_or(0).min(self.len)))
+        self.step_history(History::undo)
     }
 
     /// Redoes one step; returns where the cursor should go.
     pub fn redo(&mut self) -> Result<Option<u64>, EditError> {
+        self.step_history(History::redo)
+    }
+
+    fn step_history(
+        &mut self,
+        step: fn(&mut History) -> Option<Transaction>,
+    ) -> Result<Option<u64>, EditError> {
         if self.mode == Mode::ReadOnly {
             return Err(EditError::ReadOnly);
         }
         self.end_group();
-        let Some(tx) = self.history.redo() else {
+        let Some(tx) = step(&mut self.history) else {
             return Ok(None);
         };
         self.apply(&tx)?;

@@ -8,7 +8,7 @@ use crate::core::inspector::{Endian, Values, inspect};
 use crate::tui::app::{App, INSPECTOR_ROWS};
 use crate::tui::layout::Layout;
 use crate::tui::theme::Theme;
-use crate::tui::ui::put;
+use crate::tui::ui::{put, title_rule};
 
 fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map_or_else(|| "--".to_string(), |v| v.to_string())
@@ -83,12 +83,7 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
         Endian::Big => "big endian first (:set endian le)",
     };
     let title = format!("─ inspector at {:#x} ─ {order} ", app.cursor);
-    let line: String = title
-        .chars()
-        .chain(std::iter::repeat('─'))
-        .take(width)
-        .collect();
-    put(buf, 0, y0, &line, theme.frame());
+    title_rule(buf, y0, width, &title, theme.frame());
     for (i, text) in lines(app).iter().enumerate().take(INSPECTOR_ROWS - 1) {
         put(buf, 0, y0 + 1 + i, text, ratatui::style::Style::new());
     }

@@ -110,6 +110,16 @@ pub fn byte_style(theme: Theme, base: Style, flags: u8) -> Style {
     st
 }
 
+/// A panel's title line: the title, then a rule to the right edge.
+pub fn title_rule(buf: &mut Buffer, y: usize, width: usize, title: &str, style: Style) {
+    let line: String = title
+        .chars()
+        .chain(std::iter::repeat('─'))
+        .take(width)
+        .collect();
+    put(buf, 0, y, &line, style);
+}
+
 /// Writes `s` at (x, y), clipped to the buffer.
 pub fn put(buf: &mut Buffer, x: usize, y: usize, s: &str, style: Style) {
     let area = buf.area;

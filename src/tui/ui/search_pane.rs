@@ -6,7 +6,7 @@ use crate::tui::app::App;
 use crate::tui::layout::Layout;
 use crate::tui::search::preview;
 use crate::tui::theme::Theme;
-use crate::tui::ui::put;
+use crate::tui::ui::{put, title_rule};
 
 /// Draws the pane below the data rows.
 pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
@@ -31,12 +31,7 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
     if search.long_matches() > 0 {
         title.push_str("─ some matches may be cut at the 1 MiB window ");
     }
-    let line: String = title
-        .chars()
-        .chain(std::iter::repeat('─'))
-        .take(width)
-        .collect();
-    put(buf, 0, y0, &line, theme.frame());
+    title_rule(buf, y0, width, &title, theme.frame());
     let rows = height - 1;
     let n = search.index.len();
     let top = if search.pane_sel >= rows {
