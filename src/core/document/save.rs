@@ -1,0 +1,390 @@
+//! Saving and the disk: in-place saves (journaled, positioned writes of the changed runs),
+//! write-through flushes, full copies elsewhere, noticing other writers, discarding, and the
+//! journal and recovery side files.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::ops::Range;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use thiserror::Error;
+
+use super::{DiskChange, Document, EditError, Mode, SaveError, SaveReport, SourceKind, Stamp, idx};
+use crate::core::journal;
+use crate::core::source::ByteSource;
+
+impl Document {
+    /// How the file on disk differs from when it was opened or last saved, if it does.
+    pub fn disk_change(&self) -> Option<DiskChange> {
+        let stamp = self.stamp?;
+        let Ok(meta) = std::fs::metadata(&self.path) else {
+            return Some(DiskChange::Removed);
+        };
+        let now = Stamp::of(&meta);
+        if now.ino != stamp.ino {
+            Some(DiskChange::Replaced)
+        } else if now.len != stamp.len && self.kind == SourceKind::File {
+            Some(DiskChange::Resized {
+                from: stamp.len,
+                to: now.len,
+            })
+        } else if now.mtime != stamp.mtime && self.mode != Mode::WriteThrough {
+            Some(DiskChange::Modified)
+        } else {
+            None
+        }
+    }
+
+    /// Saves the edits in place: in copy-on-write, positioned writes of the changed runs only,
+    /// then fsync; in write-through, msync of the changed ranges. Refuses when the file
+    /// changed on disk since it was opened, unless `force`. On failure nothing is marked saved.
+    pub fn save(&mut self, force: bool) -> Result<SaveReport, SaveError> {
+        self.save_with_fault(force, None)
+    }
+
+    /// [`Document::save`] with a simulated crash at `fault` (tests only: the save stops there
+    /// and leaves the files exactly as a crash would).
+    #[doc(hidden)]
+    pub fn save_with_fault(
+        &mut self,
+        force: bool,
+        fault: Option<FaultPoint>,
+    ) -> Result<SaveReport, SaveError> {
+        self.end_group();
+        if self.mode == Mode::ReadOnly {
+            return Err(SaveError::ReadOnly);
+        }
+        if self.faulted() {
+            let change = self.disk_change().unwrap_or(DiskChange::Modified);
+            return Err(SaveError::Truncated(change));
+        }
+        if let Some(change) = self.disk_change().filter(|_| !force) {
+            return Err(SaveError::ChangedOnDisk(change));
+        }
+        let path = self.path.clone();
+        let io_err = |source| SaveError::Io {
+            path: path.clone(),
+            source,
+        };
+        let file = self.file.as_ref().ok_or(SaveError::ReadOnly)?;
+        let mut report = SaveReport::default();
+        match self.mode {
+            Mode::CopyOnWrite => {
+                report = self.save_cow(file, fault).map_err(io_err)?;
+            }
+            Mode::WriteThrough => {
+                if let Some(v) = &self.view {
+                    let flush: Vec<Range<u64>> = self.changed_in(0..self.len);
+                    for r in flush {
+                        v.flush_range(idx(r.start), idx(r.end - r.start))
+                            .map_err(io_err)?;
+                        report.bytes_written += r.end - r.start;
+                        report.ranges += 1;
+                    }
+                }
+                file.sync_all().map_err(io_err)?;
+            }
+            Mode::ReadOnly => return Err(SaveError::ReadOnly),
+        }
+        let len_changed = self.base_len != self.len;
+        self.base_len = self.len;
+        self.tail = Arc::default();
+        self.overlay = Arc::default();
+        self.cut = None;
+        // After a forced save over someone else's change, map again so the view shows exactly
+        // what is now in the file (their bytes where we had no edit, ours where we had).
+        if len_changed || force || self.mode == Mode::CopyOnWrite && !self.disk.is_mapped() {
+            self.remap(self.len).map_err(io_err)?;
+        }
+        self.stamp = self
+            .file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map(|m| Stamp::of(&m));
+        self.history.mark_saved();
+        Ok(report)
+    }
+
+    /// The copy-on-write save: journal the original bytes of every range about to change,
+    /// fsync it, write the changed runs and the appended tail with positioned writes, set the
+    /// length, fsync the target, then remove the journal. A write that fails part-way is rolled
+    /// back from the journal at once, so the file is never left half old, half new.
+    fn save_cow(&self, file: &File, fault: Option<FaultPoint>) -> io::Result<SaveReport> {
+        let crash = |at: FaultPoint| -> io::Result<()> {
+            if fault == Some(at) {
+                return Err(io::Error::other(format!("injected crash at {at:?}")));
+            }
+            Ok(())
+        };
+        let disk = self.disk.as_slice();
+        let mut journal = journal::Record {
+            len: self.base_len,
+            runs: Vec::new(),
+        };
+        for (off, orig) in self.overlay.originals() {
+            journal.runs.push((off, orig.to_vec()));
+        }
+        if self.len < self.base_len {
+            let lost = disk
+                .get(idx(self.len)..idx(self.base_len))
+                .unwrap_or_default();
+            journal.runs.push((self.len, lost.to_vec()));
+        }
+        let jpath = journal::side_path(&self.path, journal::Kind::Journal);
+        let journaled = self.kind == SourceKind::File;
+        if journaled {
+            journal::write(&jpath, journal::Kind::Journal, &journal)?;
+        }
+        crash(FaultPoint::AfterJournal)?;
+        let mut report = SaveReport::default();
+        let writes = (|| -> io::Result<()> {
+            let runs: Vec<(u64, &[u8])> = self.overlay.runs().collect();
+            for (i, &(off, bytes)) in runs.iter().enumerate() {
+                file.write_all_at(bytes, off)?;
+                report.bytes_written += bytes.len() as u64;
+                report.ranges += 1;
+                if i == runs.len() / 2 {
+                    crash(FaultPoint::MidWrite)?;
+                }
+            }
+            if !self.tail.is_empty() {
+                file.write_all_at(&self.tail, self.base_len)?;
+                report.bytes_written += self.tail.len() as u64;
+                report.ranges += 1;
+            }
+            if self.kind == SourceKind::File && file.metadata()?.len() != self.len {
+                file.set_len(self.len)?;
+            }
+            file.sync_all()
+        })();
+        if let Err(e) = writes {
+            if fault.is_none() && journaled {
+                // A real failure (disk full, I/O error): put the old bytes back now.
+                if journal::apply(file, &journal).is_ok() {
+                    let _ = std::fs::remove_file(&jpath);
+                }
+            }
+            return Err(e);
+        }
+        crash(FaultPoint::BeforeJournalRemoved)?;
+        if journaled {
+            std::fs::remove_file(&jpath)?;
+            journal::sync_dir(&jpath)?;
+        }
+        Ok(report)
+    }
+
+    /// The journal of an interrupted save beside the file, if there is one.
+    pub fn pending_journal(&self) -> Option<PathBuf> {
+        let p = journal::side_path(&self.path, journal::Kind::Journal);
+        (self.kind == SourceKind::File && p.exists()).then_some(p)
+    }
+
+    /// Rolls an interrupted save back from its journal (the file becomes wholly what it was
+    /// before that save), deletes the journal and reloads. Unsaved edits are discarded.
+    pub fn rollback_journal(&mut self) -> Result<(), RecoverError> {
+        let p = journal::side_path(&self.path, journal::Kind::Journal);
+        let rec = journal::read(&p, journal::Kind::Journal)?.ok_or(RecoverError::Nothing)?;
+        let file = OpenOptions::new().read(true).write(true).open(&self.path)?;
+        self.view = None;
+        journal::apply(&file, &rec)?;
+        std::fs::remove_file(&p)?;
+        journal::sync_dir(&p)?;
+        self.reload().map_err(RecoverError::Io)
+    }
+
+    /// Keeps the file as it is and deletes the journal of an interrupted save.
+    pub fn keep_journal(&mut self) -> Result<(), RecoverError> {
+        let p = journal::side_path(&self.path, journal::Kind::Journal);
+        std::fs::remove_file(&p).map_err(RecoverError::Io)?;
+        Ok(())
+    }
+
+    /// Writes the unsaved copy-on-write edits to a recovery file beside the file (when maphex
+    /// dies: a panic, SIGTERM, SIGHUP). Returns its path, or `None` with nothing to save.
+    pub fn write_recovery(&self) -> io::Result<Option<PathBuf>> {
+        if self.mode != Mode::CopyOnWrite || !self.is_dirty() || self.kind == SourceKind::Stream {
+            return Ok(None);
+        }
+        let mut rec = journal::Record {
+            len: self.len,
+            runs: Vec::new(),
+        };
+        for (off, cur) in self.overlay.runs() {
+            rec.runs.push((off, cur.to_vec()));
+        }
+        if !self.tail.is_empty() {
+            rec.runs.push((self.base_len, self.tail.to_vec()));
+        }
+        let p = journal::side_path(&self.path, journal::Kind::Recovery);
+        journal::write(&p, journal::Kind::Recovery, &rec)?;
+        Ok(Some(p))
+    }
+
+    /// The recovery file of an earlier session beside the file, if there is one.
+    pub fn pending_recovery(&self) -> Option<PathBuf> {
+        let p = journal::side_path(&self.path, journal::Kind::Recovery);
+        (self.kind == SourceKind::File && p.exists()).then_some(p)
+    }
+
+    /// Loads the edits of a recovery file as one undo step (they stay unsaved) and deletes it.
+    pub fn apply_recovery(&mut self) -> Result<(), RecoverError> {
+        let p = journal::side_path(&self.path, journal::Kind::Recovery);
+        let rec = journal::read(&p, journal::Kind::Recovery)?.ok_or(RecoverError::Nothing)?;
+        self.begin_group();
+        let result = (|| {
+            for (off, bytes) in &rec.runs {
+                if *off > self.len {
+                    return Err(RecoverError::Mismatch);
+                }
+                self.write(*off, bytes)?;
+            }
+            if rec.len < self.len {
+                // Only an undone, saved append shrinks a file; that step is not undoable.
+                self.set_len(rec.len)?;
+            }
+            Ok(())
+        })();
+        self.end_group();
+        result?;
+        std::fs::remove_file(&p)?;
+        Ok(())
+    }
+
+    /// Deletes the recovery file.
+    pub fn discard_recovery(&mut self) -> Result<(), RecoverError> {
+        let p = journal::side_path(&self.path, journal::Kind::Recovery);
+        std::fs::remove_file(&p)?;
+        Ok(())
+    }
+
+    /// Maps the file again as it is on disk now, forgetting every edit.
+    fn reload(&mut self) -> io::Result<()> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        let len = if self.kind == SourceKind::BlockDevice {
+            self.len
+        } else {
+            file.metadata()?.len()
+        };
+        self.group = None;
+        self.history.clear();
+        self.tail = Arc::default();
+        self.overlay = Arc::default();
+        self.cut = None;
+        self.base_len = len;
+        self.len = len;
+        self.remap(len)?;
+        self.stamp = self
+            .file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map(|m| Stamp::of(&m));
+        Ok(())
+    }
+
+    /// Writes a full copy to `target`: a temporary file in the target's folder, fsynced, then
+    /// renamed over it, so a crash never leaves a half file. The document stays as it is.
+    pub fn save_as(&self, target: &Path) -> Result<SaveReport, SaveError> {
+        let io_err = |source| SaveError::Io {
+            path: target.to_path_buf(),
+            source,
+        };
+        let dir = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = target.file_name().ok_or_else(|| {
+            io_err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a file name",
+            ))
+        })?;
+        let tmp = dir.join(format!(
+            ".{}.maphex-{}.tmp",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let result = (|| -> io::Result<()> {
+            let mut out = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+            if let Ok(meta) = std::fs::metadata(target) {
+                out.set_permissions(meta.permissions())?;
+            }
+            let mut off = 0;
+            while off < self.len {
+                let end = (off + (1 << 20)).min(self.len);
+                out.write_all(&self.read(off..end))?;
+                off = end;
+            }
+            out.sync_all()?;
+            drop(out);
+            std::fs::rename(&tmp, target)?;
+            File::open(dir)?.sync_all()
+        })();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(io_err(e));
+        }
+        Ok(SaveReport {
+            bytes_written: self.len,
+            ranges: 1,
+        })
+    }
+
+    /// Throws away every unsaved edit and shows the file as it is on disk now.
+    /// In write-through mode the edits are already in the file; use undo instead.
+    pub fn discard(&mut self) -> Result<(), DiscardError> {
+        match self.mode {
+            Mode::WriteThrough => Err(DiscardError::WriteThrough),
+            _ => self.reload().map_err(DiscardError::Io),
+        }
+    }
+}
+
+/// Where a test may make a save stop as if maphex had crashed.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultPoint {
+    /// The journal is on disk; nothing was written to the target.
+    AfterJournal,
+    /// About half of the changed runs were written.
+    MidWrite,
+    /// Everything was written and fsynced; the journal is still there.
+    BeforeJournalRemoved,
+}
+
+/// A journal or recovery action that failed.
+#[derive(Debug, Error)]
+pub enum RecoverError {
+    /// No side file.
+    #[error("there is nothing to recover")]
+    Nothing,
+    /// The side file does not fit this file any more.
+    #[error(
+        "the recovery file does not fit this file (it was changed since); :recover discard deletes it"
+    )]
+    Mismatch,
+    /// The side file is damaged.
+    #[error(transparent)]
+    Journal(#[from] journal::JournalError),
+    /// Applying the edits failed.
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    /// Reading or writing failed.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+/// A discard that could not happen.
+#[derive(Debug, Error)]
+pub enum DiscardError {
+    /// Write-through edits are in the file already.
+    #[error("write-through: edits are already in the file; use u to undo them")]
+    WriteThrough,
+    /// Re-reading the file failed.
+    #[error("cannot reload the file: {0}")]
+    Io(io::Error),
+}
