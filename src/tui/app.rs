@@ -3,7 +3,6 @@
 //! the runtime to carry out, so a bug report reproduces as "these inputs on these bytes".
 
 use crate::core::document::{Document, Mode};
-use crate::core::source::ByteSource;
 use crate::tui::action::Action;
 use crate::tui::input::{Input, Key, KeyCode, Mouse};
 use crate::tui::keymap::Keymap;
@@ -120,7 +119,7 @@ pub struct App {
     /// Set when the app should exit.
     pub quit: bool,
     /// Bytes written since edit mode was entered (re-searched when it is left).
-    edit_span: Option<std::ops::Range<u64>>,
+    pub(crate) edit_span: Option<std::ops::Range<u64>>,
     /// View options (`:set`, config, flags).
     pub view: ViewOpts,
     /// Where the selection started (`v`), if one is active.
@@ -289,7 +288,7 @@ impl App {
     }
 
     /// The largest cursor position in the current mode.
-    fn max_cursor(&self) -> u64 {
+    pub(crate) fn max_cursor(&self) -> u64 {
         let len = self.doc.len();
         if matches!(self.mode, InputMode::Edit { .. }) && self.doc.mode() != Mode::ReadOnly {
             len
@@ -675,146 +674,11 @@ impl App {
         None
     }
 
-    fn leave_edit(&mut self) {
-        if matches!(self.mode, InputMode::Edit { .. }) {
-            self.doc.end_group();
-            self.mode = InputMode::Normal;
-            self.cursor = self.cursor.min(self.max_cursor());
-        }
-    }
-
-    fn note_edit(&mut self) {
-        if let Some(r) = self.doc.last_change() {
-            self.edit_span = Some(match self.edit_span.take() {
-                Some(s) => s.start.min(r.start)..s.end.max(r.end),
-                None => r,
-            });
-        }
-    }
-
-    fn type_char(&mut self, c: char) {
-        let InputMode::Edit { low_nibble } = self.mode else {
-            return;
-        };
-        match self.pane {
-            Pane::Hex => {
-                let Some(d) = c.to_digit(16) else {
-                    self.error(format!(
-                        "'{c}' is not a hex digit; Tab switches to the text pane"
-                    ));
-                    return;
-                };
-                let d = d as u8;
-                let cur = self
-                    .doc
-                    .read(self.cursor..self.cursor + 1)
-                    .first()
-                    .copied()
-                    .unwrap_or(0);
-                let byte = if low_nibble {
-                    (cur & 0xf0) | d
-                } else {
-                    (d << 4) | (cur & 0x0f)
-                };
-                match self.doc.write(self.cursor, &[byte]) {
-                    Ok(()) => {
-                        self.message = None;
-                        self.note_edit();
-                        if low_nibble {
-                            self.goto(self.cursor + 1);
-                        } else {
-                            self.mode = InputMode::Edit { low_nibble: true };
-                        }
-                    }
-                    Err(e) => self.error(e.to_string()),
-                }
-            }
-            Pane::Text => {
-                let mut buf = [0u8; 4];
-                let bytes = c.encode_utf8(&mut buf).as_bytes();
-                match self.doc.write(self.cursor, bytes) {
-                    Ok(()) => {
-                        self.message = None;
-                        self.note_edit();
-                        self.goto(self.cursor + bytes.len() as u64);
-                    }
-                    Err(e) => self.error(e.to_string()),
-                }
-            }
-        }
-    }
-
-    fn confirm_key(&mut self, key: Key) -> Option<Effect> {
-        self.mode = InputMode::Normal;
-        match key.code {
-            KeyCode::Char('s' | 'y' | 'w') => Some(Effect::Save {
-                force: false,
-                quit: true,
-            }),
-            KeyCode::Char('d' | 'n') => {
-                self.quit = true;
-                Some(Effect::Quit)
-            }
-            _ => {
-                self.info("quit cancelled");
-                None
-            }
-        }
-    }
-
-    fn prompt_key(&mut self, mut p: Prompt, key: Key) -> Option<Effect> {
-        match key.code {
-            KeyCode::Esc => {
-                self.mode = InputMode::Normal;
-                self.message = None;
-                None
-            }
-            KeyCode::Enter => {
-                self.mode = InputMode::Normal;
-                match p.kind {
-                    PromptKind::Command => self.command(p.text.trim()),
-                    PromptKind::Search(kind) => self.start_search(kind, &p.text),
-                }
-            }
-            KeyCode::Tab => {
-                if let PromptKind::Search(kind) = p.kind {
-                    self.search.kind = kind.next();
-                    p.kind = PromptKind::Search(self.search.kind);
-                }
-                self.mode = InputMode::Prompt(p);
-                None
-            }
-            KeyCode::Backspace => {
-                if p.text.pop().is_none() {
-                    self.mode = InputMode::Normal;
-                } else {
-                    self.mode = InputMode::Prompt(p);
-                }
-                None
-            }
-            KeyCode::Char('t') if key.ctrl => {
-                self.search.ignore_case = !self.search.ignore_case;
-                self.mode = InputMode::Prompt(p);
-                None
-            }
-            KeyCode::Char('u') if key.ctrl => {
-                p.text.clear();
-                self.mode = InputMode::Prompt(p);
-                None
-            }
-            KeyCode::Char(c) if !key.ctrl && !key.alt => {
-                p.text.push(c);
-                self.mode = InputMode::Prompt(p);
-                None
-            }
-            _ => {
-                self.mode = InputMode::Prompt(p);
-                None
-            }
-        }
-    }
-
-    fn start_search(&mut self, kind: crate::core::search::QueryKind, text: &str) -> Option<Effect> {
+    pub(crate) fn start_search(
+        &mut self,
+        kind: crate::core::search::QueryKind,
+        text: &str,
+    ) -> Option<Effect> {
         if text.is_empty() {
             return None;
         }

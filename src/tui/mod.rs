@@ -15,4 +15,5 @@ pub mod search;
 pub mod search_worker;
 pub mod selection;
 pub mod theme;
+pub mod typing;
 pub mod ui;
