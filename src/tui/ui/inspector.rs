@@ -24,16 +24,16 @@ pub fn lines(app: &App) -> Vec<String> {
     };
     let ch = match le.utf8 {
         Some((c, n)) if !c.is_control() && crate::core::text::is_safe_to_draw(c) => {
-            format!("'{c}' U+{:04X} ({n} bytes)", u32::from(c))
+            format!("'{c}' U+{:04X} ({n} byte{})", u32::from(c), if n == 1 { "" } else { "s" })
         }
-        Some((c, n)) => format!("U+{:04X} ({n} bytes)", u32::from(c)),
+        Some((c, n)) => format!("U+{:04X} ({n} byte{})", u32::from(c), if n == 1 { "" } else { "s" }),
         None => "--".into(),
     };
     let ints = |name: &str, f: &dyn Fn(&Values) -> Option<(String, String)>| {
         let (ua, ia) = f(a).unzip();
         let (ub, ib) = f(b).unzip();
         format!(
-            "{name:<4} {first} {:>20} {:>20}   {second} {:>20} {:>20}",
+            "{name:<4} {first} {} ({})   {second} {} ({})",
             opt(ua),
             opt(ia),
             opt(ub),
@@ -60,7 +60,7 @@ pub fn lines(app: &App) -> Vec<String> {
             v.u64.map(|(u, i)| (u.to_string(), i.to_string()))
         }),
         format!(
-            "f32  {first} {:>14}  {second} {:>14}   f64  {first} {:>22}  {second} {:>22}",
+            "f32  {first} {}  {second} {}   f64  {first} {}  {second} {}",
             opt(a.f32.map(|f| format!("{f:e}"))),
             opt(b.f32.map(|f| format!("{f:e}"))),
             opt(a.f64.map(|f| format!("{f:e}"))),
