@@ -857,7 +857,7 @@ fn escape_sequences_in_the_file_are_only_glyphs() {
 
 // ---- bugs found along the way ----------------------------------------------------------
 
-/// BUG: at the usual 80×24 the help overlay is cut off. It has more lines (the action table
+/// Regression (fixed): at the usual 80×24 the help overlay is cut off. It has more lines (the action table
 /// plus four) than the screen has rows, and some lines are wider than 78 columns, so the last
 /// rows (the Esc/cancel binding, the `:` command list and "any key closes this help") are not
 /// shown and long descriptions are clipped. src/tui/ui/help.rs draws `lines()` into a rect
@@ -906,7 +906,7 @@ fn help_overlay_scrolls_to_every_line_at_80x24() {
     quit(&mut t);
 }
 
-/// BUG: with a long path the status bar loses the cursor offset and the size. The right
+/// Regression (fixed): with a long path the status bar loses the cursor offset and the size. The right
 /// part is placed at `max(width - len, end of the path + 1)` (src/tui/ui/status.rs), so it
 /// runs off the screen instead of the path being shortened. In write-through mode the extra
 /// "writes go to disk" makes this happen with paths of ~25 characters.
@@ -929,7 +929,7 @@ fn bug_status_bar_loses_offset_with_a_long_path() {
     quit(&mut t);
 }
 
-/// BUG: a resize that comes right after the first frame is lost: the app goes on drawing for
+/// Regression (fixed): a resize that comes right after the first frame is lost: the app goes on drawing for
 /// the old size, even after later keys, until the next resize. crossterm installs its
 /// SIGWINCH handler when its event reader is first used, and src/tui/runtime.rs `run_loop`
 /// draws the first frame before the first `event::poll`; a SIGWINCH in between has no

@@ -62,10 +62,11 @@ impl Encoding {
     /// The next encoding in the cycle (a key steps through them).
     #[must_use]
     pub fn next(self) -> Self {
+        // UTF-8 (the default), then ASCII, then Latin-1, as the `E` key's help says.
         match self {
-            Encoding::Ascii => Encoding::Utf8,
-            Encoding::Utf8 => Encoding::Latin1,
-            Encoding::Latin1 => Encoding::Ascii,
+            Encoding::Utf8 => Encoding::Ascii,
+            Encoding::Ascii => Encoding::Latin1,
+            Encoding::Latin1 => Encoding::Utf8,
         }
     }
 
@@ -512,6 +513,58 @@ pub fn cells_into(
             };
             utf8_cells(window, vs, ve, rows, out);
         }
+    }
+    let shown_start = window_start.saturating_add(u64::try_from(vs).unwrap_or(u64::MAX));
+    let row_width = u64::try_from(row_width).unwrap_or(u64::MAX);
+    hide_grapheme_extenders(out, |i| {
+        let abs = shown_start.saturating_add(u64::try_from(i).unwrap_or(u64::MAX));
+        row_width != 0 && abs.saturating_sub(first) % row_width == 0
+    });
+}
+
+/// Hides a character that would join the glyph drawn before it into one grapheme cluster
+/// (a spacing mark after its base, a skin-tone modifier after an emoji, the second of two
+/// regional indicators): terminals that cluster graphemes would draw the pair in fewer
+/// columns than counted and shift the rest of the row. Continuation and covered cells are
+/// skipped, since the line view does not draw them, so the rule holds in both views. Only
+/// glyphs on one row can join: the rule starts afresh where `row_start(i)` says a row starts.
+fn hide_grapheme_extenders(out: &mut [Cell], row_start: impl Fn(usize) -> bool) {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut prev: Option<char> = None;
+    let mut i = 0;
+    while i < out.len() {
+        let cell = out[i];
+        if row_start(i) {
+            prev = None;
+        }
+        match cell.kind {
+            CellKind::Continuation | CellKind::Covered => {}
+            CellKind::Char | CellKind::WideChar => {
+                if let Some(p) = prev {
+                    let mut pair = String::with_capacity(8);
+                    pair.push(p);
+                    pair.push(cell.glyph);
+                    if pair.graphemes(true).nth(1).is_none() {
+                        out[i] = Cell {
+                            glyph: HIDDEN_GLYPH,
+                            kind: CellKind::Hidden,
+                        };
+                        // A hidden wide character is one column: its covered cell gets one.
+                        if let Some(next) = out.get_mut(i + 1).filter(|n| {
+                            cell.kind == CellKind::WideChar && n.kind == CellKind::Covered
+                        }) {
+                            *next = CONTINUATION;
+                        }
+                        prev = Some(HIDDEN_GLYPH);
+                        i += 1;
+                        continue;
+                    }
+                }
+                prev = Some(cell.glyph);
+            }
+            _ => prev = Some(cell.glyph),
+        }
+        i += 1;
     }
 }
 

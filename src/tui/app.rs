@@ -10,7 +10,7 @@ use crate::tui::layout::{Cols, Layout};
 use crate::tui::search::{SearchRequest, SearchUi};
 
 /// Rows of the data inspector panel (title included).
-pub const INSPECTOR_ROWS: usize = 6;
+pub const INSPECTOR_ROWS: usize = 7;
 
 /// Which pane the cursor types into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

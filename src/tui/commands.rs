@@ -199,10 +199,17 @@ impl App {
                 return;
             }
         };
-        if ok {
-            if !self.view.show_hex && !self.view.show_text {
+        if ok && !self.view.show_hex && !self.view.show_text {
+            // One pane always stays: undo the change that would hide both.
+            if name == "hex" {
                 self.view.show_hex = true;
+            } else {
+                self.view.show_text = true;
             }
+            self.error("one of the hex and text panes stays on; turn the other on first");
+            return;
+        }
+        if ok {
             self.scroll_to_cursor();
             self.info(format!("set {name} {value}"));
         } else {

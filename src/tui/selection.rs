@@ -80,7 +80,7 @@ impl App {
                     self.cursor
                 ));
                 let span = self.doc.last_change();
-                self.search.after_edit(&self.doc, span).map(Effect::Search)
+                self.search_after_edit(span)
             }
             Err(e) => {
                 self.error(e.to_string());
@@ -128,7 +128,7 @@ impl App {
                 self.anchor = None;
                 self.info(format!("filled {n} bytes; u undoes"));
                 let span = self.doc.last_change();
-                self.search.after_edit(&self.doc, span).map(Effect::Search)
+                self.search_after_edit(span)
             }
             Err(e) => {
                 self.error(e.to_string());

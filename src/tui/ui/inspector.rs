@@ -24,22 +24,40 @@ pub fn lines(app: &App) -> Vec<String> {
     };
     let ch = match le.utf8 {
         Some((c, n)) if !c.is_control() && crate::core::text::is_safe_to_draw(c) => {
-            format!("'{c}' U+{:04X} ({n} byte{})", u32::from(c), if n == 1 { "" } else { "s" })
+            format!(
+                "'{c}' U+{:04X} ({n} byte{})",
+                u32::from(c),
+                if n == 1 { "" } else { "s" }
+            )
         }
-        Some((c, n)) => format!("U+{:04X} ({n} byte{})", u32::from(c), if n == 1 { "" } else { "s" }),
+        Some((c, n)) => format!(
+            "U+{:04X} ({n} byte{})",
+            u32::from(c),
+            if n == 1 { "" } else { "s" }
+        ),
         None => "--".into(),
     };
-    let ints = |name: &str, f: &dyn Fn(&Values) -> Option<(String, String)>| {
-        let (ua, ia) = f(a).unzip();
-        let (ub, ib) = f(b).unzip();
-        format!(
-            "{name:<4} {first} {} ({})   {second} {} ({})",
-            opt(ua),
-            opt(ia),
-            opt(ub),
-            opt(ib)
-        )
+    // One byte order per pair of lines, each under 80 columns even for the longest values
+    // (u64::MAX, i64::MIN, a subnormal f64), so nothing is cut at the standard width.
+    let order = |tag: &str, v: &Values| {
+        [
+            format!(
+                "{tag}  u16 {}  i16 {}  u32 {}  i32 {}",
+                opt(v.u16.map(|x| x.0)),
+                opt(v.u16.map(|x| x.1)),
+                opt(v.u32.map(|x| x.0)),
+                opt(v.u32.map(|x| x.1)),
+            ),
+            format!(
+                "{tag}  u64 {}  i64 {}  f32 {}",
+                opt(v.u64.map(|x| x.0)),
+                opt(v.u64.map(|x| x.1)),
+                opt(v.f32.map(|f| format!("{f:e}"))),
+            ),
+        ]
     };
+    let [a1, a2] = order(first, a);
+    let [b1, b2] = order(second, b);
     vec![
         format!(
             "u8 {}  i8 {}  bin {}  hex {}  char {ch}",
@@ -50,19 +68,12 @@ pub fn lines(app: &App) -> Vec<String> {
             le.u8
                 .map_or_else(|| "--".into(), |v| format!("{:02x}", v.0)),
         ),
-        ints("16", &|v| {
-            v.u16.map(|(u, i)| (u.to_string(), i.to_string()))
-        }),
-        ints("32", &|v| {
-            v.u32.map(|(u, i)| (u.to_string(), i.to_string()))
-        }),
-        ints("64", &|v| {
-            v.u64.map(|(u, i)| (u.to_string(), i.to_string()))
-        }),
+        a1,
+        a2,
+        b1,
+        b2,
         format!(
-            "f32  {first} {}  {second} {}   f64  {first} {}  {second} {}",
-            opt(a.f32.map(|f| format!("{f:e}"))),
-            opt(b.f32.map(|f| format!("{f:e}"))),
+            "f64 {first} {}  {second} {}",
             opt(a.f64.map(|f| format!("{f:e}"))),
             opt(b.f64.map(|f| format!("{f:e}"))),
         ),
