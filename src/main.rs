@@ -1,5 +1,6 @@
 //! The `maphex` binary: parse the command line, run, turn errors into one line and exit 2.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -7,7 +8,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) if maphex::cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("maphex: {e:#}");
+            // Not `eprintln!`, which panics when standard error is closed.
+            let _ = writeln!(std::io::stderr(), "maphex: {e:#}");
             ExitCode::from(2)
         }
     }

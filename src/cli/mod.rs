@@ -7,6 +7,7 @@ pub mod dump;
 pub mod find;
 pub mod patch;
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -160,7 +161,7 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
     }
     // Warnings also go to stderr, where they are seen once the screen is restored.
     for w in &warnings {
-        eprintln!("maphex: {w}");
+        let _ = writeln!(std::io::stderr(), "maphex: {w}");
     }
     let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let cols = args.cols.or(config.view.cols).unwrap_or(Cols::Auto);

@@ -161,6 +161,9 @@ pub enum SaveError {
     /// The file shrank under the mapping; the view past the new end is zeros, not the file.
     #[error("cannot save in place: {0}; :w PATH saves a copy with your edits, :e! reloads")]
     Truncated(DiskChange),
+    /// The journal of an interrupted save is still beside the file.
+    #[error("cannot save: an interrupted save left {0}; :recover rollback or :recover keep first")]
+    JournalPending(PathBuf),
     /// Someone else changed the file since it was opened.
     #[error("cannot save: {0}; :w! overwrites anyway, :w PATH saves a copy")]
     ChangedOnDisk(DiskChange),

@@ -99,12 +99,16 @@ pub fn resolve(expr: &str, cursor: u64, len: u64, allow_end: bool) -> Result<u64
         if rest.is_empty() {
             return Ok(last);
         }
-        let (sign, n) = rest.split_at(1);
-        let n = parse_number(n)?;
+        // Split on characters, not bytes: `endé` must be an error, not a panic.
+        let mut chars = rest.chars();
+        let sign = chars.next();
+        let n = chars.as_str();
         match sign {
-            "-" => len.checked_sub(n).ok_or(ExprError::BeforeStart)?,
-            "+" => len
-                .checked_add(n)
+            Some('-') => len
+                .checked_sub(parse_number(n)?)
+                .ok_or(ExprError::BeforeStart)?,
+            Some('+') => len
+                .checked_add(parse_number(n)?)
                 .ok_or_else(|| ExprError::Overflow(e.to_string()))?,
             _ => return Err(ExprError::Invalid(e.to_string())),
         }
@@ -194,6 +198,14 @@ mod tests {
         ));
         assert!(matches!(
             resolve("lots", 0, 10, false),
+            Err(ExprError::Invalid(_))
+        ));
+        assert!(matches!(
+            resolve("endé", 0, 10, false),
+            Err(ExprError::Invalid(_))
+        ));
+        assert!(matches!(
+            resolve("end€5", 0, 10, false),
             Err(ExprError::Invalid(_))
         ));
         assert!(matches!(

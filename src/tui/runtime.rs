@@ -3,7 +3,7 @@
 //! [`Session`] holds everything but the terminal, so tests drive the real effect handling and
 //! the real search worker headless (inputs in, buffer out); [`run`] adds the terminal.
 
-use std::io;
+use std::io::{self, Write as _};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -44,7 +44,9 @@ pub struct Session {
 impl Drop for Session {
     fn drop(&mut self) {
         if let Some(m) = self.recover_on_drop.then(|| self.save_recovery()).flatten() {
-            eprintln!("{m}");
+            // Never `eprintln!`: it panics when the terminal is gone, and this may run while
+            // unwinding, which would abort.
+            let _ = writeln!(io::stderr(), "{m}");
         }
         self.shutdown();
     }
@@ -260,7 +262,15 @@ pub fn run(doc: Document, configure: impl FnOnce(&mut App)) -> io::Result<()> {
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
+    // ratatui's panic hook restores with `restore()`, which `eprintln!`s on failure: with the
+    // terminal gone that panics inside the hook and aborts. Ours restores quietly.
+    let default_hook = std::panic::take_hook();
     let mut terminal = ratatui::init();
+    let _ = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = ratatui::try_restore();
+        default_hook(info);
+    }));
     let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     // A SIGBUS that is not ours kills the process without unwinding: leave the alternate
     // screen and show the cursor first.
@@ -268,10 +278,15 @@ pub fn run(doc: Document, configure: impl FnOnce(&mut App)) -> io::Result<()> {
     let result = run_loop(&mut terminal, doc, configure, &stop);
     crate::core::mapping::set_fatal_signal_output(None);
     let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
-    ratatui::restore();
+    let _ = ratatui::try_restore();
+    if terminal.show_cursor().is_err() {
+        // The terminal is gone; ratatui's `Drop` would retry and `eprintln!` the failure,
+        // which panics on a dead terminal. Nothing is left to restore: skip it.
+        std::mem::forget(terminal);
+    }
     let note = result?;
     if let Some(note) = note {
-        eprintln!("{note}");
+        let _ = writeln!(io::stderr(), "{note}");
     }
     Ok(())
 }
@@ -305,7 +320,17 @@ where
     // resize that lands while it is drawn is not lost.
     let _ = event::poll(Duration::ZERO);
     let mut dirty = true;
+    let mut last_alive = Instant::now();
     loop {
+        // A terminal that went away (window closed, ssh dropped) may send no SIGHUP to us and
+        // make every read return nothing: once a second, a write that does nothing visible
+        // (hide the hidden cursor) tells. Then keep the edits and leave.
+        if last_alive.elapsed() >= Duration::from_secs(1) {
+            last_alive = Instant::now();
+            if terminal.hide_cursor().is_err() {
+                return Ok(s.save_recovery());
+            }
+        }
         // A resize may come with no event (one that happened before the reader started, or a
         // terminal that sends none): compare with the real size every turn (one ioctl).
         let now = terminal_size(terminal);

@@ -72,7 +72,24 @@ impl Document {
         let mut report = SaveReport::default();
         match self.mode {
             Mode::CopyOnWrite => {
-                report = self.save_cow(file, fault).map_err(io_err)?;
+                if let Some(j) = self.pending_journal() {
+                    return Err(SaveError::JournalPending(j));
+                }
+                match self.save_cow(file, fault) {
+                    Ok(r) => report = r,
+                    Err(e) => {
+                        // The failed write was rolled back; the file's time changed by our hand,
+                        // not another writer's, so a retry must not be refused as "changed".
+                        if fault.is_none() && self.pending_journal().is_none() {
+                            self.stamp = self
+                                .file
+                                .as_ref()
+                                .and_then(|f| f.metadata().ok())
+                                .map(|m| Stamp::of(&m));
+                        }
+                        return Err(io_err(e));
+                    }
+                }
             }
             Mode::WriteThrough => {
                 if let Some(v) = &self.view {
@@ -233,6 +250,14 @@ impl Document {
     pub fn apply_recovery(&mut self) -> Result<(), RecoverError> {
         let p = journal::side_path(&self.path, journal::Kind::Recovery);
         let rec = journal::read(&p, journal::Kind::Recovery)?.ok_or(RecoverError::Nothing)?;
+        // Check every run fits before writing any, so a stale file changes nothing.
+        let mut reach = self.len;
+        for (off, bytes) in &rec.runs {
+            if *off > reach || self.mode != Mode::CopyOnWrite {
+                return Err(RecoverError::Mismatch);
+            }
+            reach = reach.max(off + bytes.len() as u64);
+        }
         self.begin_group();
         let result = (|| {
             for (off, bytes) in &rec.runs {
