@@ -9,7 +9,19 @@ fn main() -> ExitCode {
         Err(e) if maphex::cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // Not `eprintln!`, which panics when standard error is closed.
-            let _ = writeln!(std::io::stderr(), "maphex: {e:#}");
+            // A file name can hold control bytes: escape them, never print them raw.
+            let msg: String = format!("{e:#}")
+                .chars()
+                .flat_map(|c| {
+                    let esc: Vec<char> = if c.is_control() {
+                        c.escape_default().collect()
+                    } else {
+                        vec![c]
+                    };
+                    esc
+                })
+                .collect();
+            let _ = writeln!(std::io::stderr(), "maphex: {msg}");
             ExitCode::from(2)
         }
     }

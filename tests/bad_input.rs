@@ -435,10 +435,16 @@ fn file_replaced_while_open() {
     assert_eq!(doc.disk_change(), Some(DiskChange::Replaced));
     let err = doc.save(false).unwrap_err();
     assert!(
-        matches!(err, SaveError::ChangedOnDisk(DiskChange::Replaced)),
+        matches!(err, SaveError::Detached(DiskChange::Replaced)),
         "{err}"
     );
     assert!(err.to_string().contains("replaced"), "{err}");
+    // Not even a forced save writes through the old handle to a file nobody sees.
+    let err = doc.save(true).unwrap_err();
+    assert!(
+        matches!(err, SaveError::Detached(DiskChange::Replaced)),
+        "{err}"
+    );
     assert_eq!(fs::read(&path).unwrap(), b"someone else's file");
     assert!(doc.is_dirty(), "the edit is still there");
 

@@ -284,14 +284,18 @@ fn save_refuses_when_the_file_was_replaced_or_removed() {
     assert_eq!(doc.disk_change(), Some(DiskChange::Replaced));
     assert!(matches!(
         doc.save(false),
-        Err(SaveError::ChangedOnDisk(DiskChange::Replaced))
+        Err(SaveError::Detached(DiskChange::Replaced))
+    ));
+    assert!(matches!(
+        doc.save(true),
+        Err(SaveError::Detached(DiskChange::Replaced))
     ));
     assert_eq!(fs::read(&path).unwrap(), b"ABCDEF");
     fs::remove_file(&path).unwrap();
     assert_eq!(doc.disk_change(), Some(DiskChange::Removed));
     assert!(matches!(
         doc.save(false),
-        Err(SaveError::ChangedOnDisk(DiskChange::Removed))
+        Err(SaveError::Detached(DiskChange::Removed))
     ));
     assert_eq!(all(&doc), b"aBcdef");
 }

@@ -161,6 +161,12 @@ pub enum SaveError {
     /// The file shrank under the mapping; the view past the new end is zeros, not the file.
     #[error("cannot save in place: {0}; :w PATH saves a copy with your edits, :e! reloads")]
     Truncated(DiskChange),
+    /// The path names another file now (replaced or removed): saving in place would write
+    /// to a file nobody sees.
+    #[error(
+        "cannot save in place: {0}; :w PATH saves your edits there, :e! opens what the path holds now (your edits are lost)"
+    )]
+    Detached(DiskChange),
     /// The journal of an interrupted save is still beside the file.
     #[error("cannot save: an interrupted save left {0}; :recover rollback or :recover keep first")]
     JournalPending(PathBuf),

@@ -91,12 +91,16 @@ fn fnv(h: u64, bytes: &[u8]) -> u64 {
 const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// Writes a side file and fsyncs it and its folder, so it is on disk before anything else.
-pub fn write(path: &Path, kind: Kind, record: &Record) -> io::Result<()> {
+pub fn write(path: &Path, kind: Kind, record: &Record, mode: u32) -> io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    // The side file holds the target's bytes: give it no more permission than the target.
     let mut f = OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
+        .mode(mode)
         .open(path)?;
+    f.set_permissions(std::fs::Permissions::from_mode(mode))?;
     let mut out = io::BufWriter::new(&mut f);
     let mut h = FNV_START;
     let mut put = |out: &mut io::BufWriter<&mut File>, b: &[u8]| -> io::Result<()> {
@@ -132,7 +136,8 @@ pub fn read(path: &Path, kind: Kind) -> Result<Option<Record>, JournalError> {
     let mut data = Vec::new();
     match File::open(path) {
         Ok(f) => {
-            f.take(1 << 30).read_to_end(&mut data)?;
+            let mut f = f;
+            f.read_to_end(&mut data)?;
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e.into()),
@@ -206,7 +211,7 @@ mod tests {
             len: 10,
             runs: vec![(2, b"ab".to_vec()), (7, vec![])],
         };
-        write(&p, Kind::Journal, &rec).unwrap();
+        write(&p, Kind::Journal, &rec, 0o600).unwrap();
         assert_eq!(read(&p, Kind::Journal).unwrap(), Some(rec));
         assert!(read(&p, Kind::Recovery).is_err(), "kinds are not confused");
         let mut data = std::fs::read(&p).unwrap();

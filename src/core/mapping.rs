@@ -16,6 +16,11 @@
 //! accepts the first (it is a viewer of a live file, like `less`) and records every edit in
 //! the document's own memory, so the mapping is the fast view of edits, never their only copy.
 //! Callers must never create a slice past the length the file had when it was mapped.
+//! In write-through mode the search and line-index workers read the shared disk mapping while
+//! the UI thread writes the same pages through the writable view: within the process that is
+//! the same race as with another process writing the file. The workers only read bytes to
+//! match and count, tolerate any value, and every edit triggers a re-search, so a torn read can
+//! only delay a highlight, never corrupt data.
 //!
 //! # The SIGBUS guard
 //! When another process truncates a mapped file, touching a page past the new end raises
@@ -180,7 +185,10 @@ impl ViewMap {
 /// How many mappings can be guarded at once (a document holds two; snapshots share them).
 const SLOTS: usize = 64;
 
+/// One guarded mapping. `seq` is a sequence lock: odd while `start`/`len`/`writable` change,
+/// so the signal handler never combines the fields of two different mappings.
 struct Region {
+    seq: AtomicUsize,
     start: AtomicUsize,
     len: AtomicUsize,
     writable: AtomicBool,
@@ -189,6 +197,7 @@ struct Region {
 
 #[allow(clippy::declare_interior_mutable_const)]
 const EMPTY: Region = Region {
+    seq: AtomicUsize::new(0),
     start: AtomicUsize::new(0),
     len: AtomicUsize::new(0),
     writable: AtomicBool::new(false),
@@ -226,10 +235,12 @@ impl Slot {
                 .compare_exchange(0, usize::MAX, Ordering::AcqRel, Ordering::Acquire)
                 .is_ok()
             {
+                r.seq.fetch_add(1, Ordering::AcqRel);
                 r.start.store(start as usize, Ordering::Release);
                 r.writable.store(writable, Ordering::Release);
                 r.faulted.store(false, Ordering::Release);
                 r.len.store(len, Ordering::Release);
+                r.seq.fetch_add(1, Ordering::AcqRel);
                 return Some(Slot(i));
             }
         }
@@ -244,8 +255,12 @@ impl Slot {
 impl Drop for Slot {
     fn drop(&mut self) {
         let r = &REGIONS[self.0];
+        r.seq.fetch_add(1, Ordering::AcqRel);
+        r.len.store(usize::MAX, Ordering::Release);
         r.start.store(0, Ordering::Release);
         r.faulted.store(false, Ordering::Release);
+        r.seq.fetch_add(1, Ordering::AcqRel);
+        // Free for the next mapping only now that the handler cannot see the old fields.
         r.len.store(0, Ordering::Release);
     }
 }
@@ -257,18 +272,20 @@ fn install_handler() {
         if let Some(p) = usize::try_from(page).ok().filter(|p| p.is_power_of_two()) {
             PAGE.store(p, Ordering::Release);
         }
-        // SAFETY: a zeroed sigaction is a valid starting value; we fill the handler, flags and
-        // an empty mask, then install it. `PREVIOUS` is written once, here, inside `Once`,
-        // before the handler can run (it is installed by this very call), and only read after.
+        // SAFETY: a zeroed sigaction is a valid starting value. `PREVIOUS` is written once,
+        // here, inside `Once`, from a query of the current action made *before* our handler is
+        // installed, so the handler (the only reader) never sees it change.
         unsafe {
+            let mut old: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(libc::SIGBUS, std::ptr::null(), &raw mut old) != 0 {
+                return;
+            }
+            PREVIOUS = Some(old);
             let mut action: libc::sigaction = std::mem::zeroed();
             action.sa_sigaction = on_sigbus as *const () as usize;
             action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_NODEFER;
             libc::sigemptyset(&raw mut action.sa_mask);
-            let mut old: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(libc::SIGBUS, &raw const action, &raw mut old) == 0 {
-                PREVIOUS = Some(old);
-            }
+            libc::sigaction(libc::SIGBUS, &raw const action, std::ptr::null_mut());
         }
     });
 }
@@ -280,14 +297,21 @@ extern "C" fn on_sigbus(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut 
     let addr = unsafe { (*info).si_addr() } as usize;
     let page = PAGE.load(Ordering::Acquire);
     for r in &REGIONS {
+        let seq = r.seq.load(Ordering::Acquire);
         let len = r.len.load(Ordering::Acquire);
         let start = r.start.load(Ordering::Acquire);
+        let writable = r.writable.load(Ordering::Acquire);
+        std::sync::atomic::fence(Ordering::Acquire);
+        if seq % 2 == 1 || r.seq.load(Ordering::Relaxed) != seq {
+            // Being registered or unregistered right now: not a region to trust.
+            continue;
+        }
         if len == 0 || len == usize::MAX || addr < start || addr >= start.saturating_add(len) {
             continue;
         }
         let from = addr & !(page - 1);
         let end = (start + len + page - 1) & !(page - 1);
-        let prot = if r.writable.load(Ordering::Acquire) {
+        let prot = if writable {
             libc::PROT_READ | libc::PROT_WRITE
         } else {
             libc::PROT_READ

@@ -82,6 +82,8 @@ pub enum Effect {
     Search(SearchRequest),
     /// Stop the running search.
     CancelSearch,
+    /// Several effects, in order.
+    Batch(Vec<Effect>),
     /// Put text on the system clipboard (OSC 52).
     Clipboard(String),
     /// Leave the program.
@@ -381,6 +383,8 @@ impl App {
 
     fn mouse(&mut self, m: Mouse) {
         match m {
+            Mouse::ScrollUp if self.view.line_view => self.line_move(-3),
+            Mouse::ScrollDown if self.view.line_view => self.line_move(3),
             Mouse::ScrollUp => self.scroll_rows(-3),
             Mouse::ScrollDown => self.scroll_rows(3),
             Mouse::Click(x, y) => {
@@ -418,7 +422,10 @@ impl App {
         {
             let first = self.key(Key::plain(KeyCode::Esc));
             let second = self.key(Key { alt: false, ..key });
-            return second.or(first);
+            return match (first, second) {
+                (Some(a), Some(b)) => Some(Effect::Batch(vec![a, b])),
+                (a, b) => b.or(a),
+            };
         }
         if self.show_help {
             match key.code {
@@ -564,7 +571,11 @@ impl App {
             Action::Quit => {
                 if self.doc.is_dirty() {
                     self.mode = InputMode::ConfirmQuit;
-                    self.info("unsaved edits: (s)ave and quit, (d)iscard and quit, (c)ancel");
+                    if self.doc.mode() == Mode::WriteThrough {
+                        self.info("edits are already in the file (write-through): (s) flush and quit, (d) quit, (c)ancel; u undoes");
+                    } else {
+                        self.info("unsaved edits: (s)ave and quit, (d)iscard and quit, (c)ancel");
+                    }
                 } else {
                     self.quit = true;
                     return Some(Effect::Quit);

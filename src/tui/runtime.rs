@@ -87,9 +87,19 @@ impl Session {
         let app = &mut self.app;
         match effect {
             Effect::Quit => app.quit = true,
+            Effect::Batch(effects) => {
+                for e in effects {
+                    self.effect(e);
+                }
+            }
             Effect::Clipboard(text) => self.clipboard.push(text),
             Effect::Save { force, quit } => match app.doc.save(force) {
                 Ok(r) => {
+                    // Saving closes the undo group; still in edit mode, the rest of this stay
+                    // is one more undo step.
+                    if matches!(app.mode, crate::tui::app::InputMode::Edit { .. }) {
+                        app.doc.begin_group();
+                    }
                     app.info(format!(
                         "saved {}: {} bytes written in {} ranges",
                         app.doc.path().display(),
@@ -110,6 +120,7 @@ impl Session {
                 Ok(()) => {
                     app.info("edits discarded; showing the file as it is on disk");
                     app.goto(app.cursor);
+                    app.lines_after_edit();
                     if let Some(req) = app.search.restart(&app.doc) {
                         self.worker.start(req, self.tx.clone());
                     }

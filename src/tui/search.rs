@@ -304,6 +304,10 @@ impl SearchUi {
         self.running = false;
         self.cancelled = true;
         self.region = None;
+        // The stopped worker's last messages belong to no search now, and a cancelled scan
+        // must not restart itself because edits came in while it ran.
+        self.generation += 1;
+        self.stale = false;
     }
 
     /// Moves to the next or previous match from `cursor`, wrapping; returns the offset and a

@@ -70,15 +70,24 @@ impl App {
             return None;
         }
         let bytes = std::mem::take(&mut self.register);
+        let len_before = self.doc.len();
         let r = self.doc.write(self.cursor, &bytes);
         let n = bytes.len();
         self.register = bytes;
         match r {
             Ok(()) => {
-                self.info(format!(
-                    "pasted {n} bytes over {:#x}; u undoes",
-                    self.cursor
-                ));
+                let grew = (self.cursor + n as u64).saturating_sub(len_before);
+                if grew > 0 {
+                    self.info(format!(
+                        "pasted {n} bytes at {:#x}; the file grew by {grew} bytes; u undoes",
+                        self.cursor
+                    ));
+                } else {
+                    self.info(format!(
+                        "pasted {n} bytes over {:#x}; u undoes",
+                        self.cursor
+                    ));
+                }
                 let span = self.doc.last_change();
                 self.search_after_edit(span)
             }

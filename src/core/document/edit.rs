@@ -5,7 +5,7 @@
 use std::io;
 use std::sync::Arc;
 
-use super::{Document, EditError, Mode, idx, to_usize};
+use super::{Document, EditError, Mode, SourceKind, idx, to_usize};
 use crate::core::history::History;
 use crate::core::mapping::{DiskMap, ViewKind, ViewMap};
 use crate::core::patch::{Patch, Transaction};
@@ -40,6 +40,11 @@ impl Document {
         }
         if bytes.is_empty() {
             return Ok(());
+        }
+        if self.kind == SourceKind::BlockDevice && offset + bytes.len() as u64 > self.len {
+            return Err(EditError::Resize(
+                "a block device cannot grow; overwrite within it".into(),
+            ));
         }
         let end = offset
             .checked_add(bytes.len() as u64)
@@ -162,6 +167,7 @@ impl Document {
         }
         // Shrinking below what is on disk (undoing a saved append): keep the saved bytes of
         // the part cut off, so that regrowing it later still compares against them.
+        let cut_before = self.cut.clone();
         if new_len < old && new_len < self.base_len {
             let hi = old.min(self.base_len);
             let mut orig = self
@@ -189,17 +195,26 @@ impl Document {
                 Arc::make_mut(&mut self.tail).resize(tail_len, 0);
             }
             Mode::WriteThrough => {
-                let file = self.file.as_ref().ok_or(EditError::ReadOnly)?;
+                let file = self
+                    .file
+                    .as_ref()
+                    .ok_or(EditError::ReadOnly)?
+                    .try_clone()
+                    .map_err(|e| EditError::Resize(e.to_string()))?;
                 // Drop the mappings before shrinking: a page past the new end would SIGBUS.
                 self.view = None;
-                file.set_len(new_len)
-                    .map_err(|e| EditError::Resize(e.to_string()))?;
+                let resized = file.set_len(new_len).and_then(|()| self.remap(new_len));
+                if let Err(e) = resized {
+                    // Put everything back as it was, so later edits still land in the file.
+                    let _ = file.set_len(old);
+                    let _ = self.remap(old);
+                    self.cut = cut_before;
+                    return Err(EditError::Resize(e.to_string()));
+                }
                 // Our own resize is not another writer's change.
                 if let Some(st) = &mut self.stamp {
                     st.len = new_len;
                 }
-                self.remap(new_len)
-                    .map_err(|e| EditError::Resize(e.to_string()))?;
             }
         }
         if new_len < self.base_len {

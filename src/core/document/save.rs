@@ -56,12 +56,23 @@ impl Document {
         if self.mode == Mode::ReadOnly {
             return Err(SaveError::ReadOnly);
         }
+        // Nothing to write: nothing to check either (`:wq` on a clean document just quits,
+        // even when another program changed the file).
+        if !self.is_dirty() {
+            return Ok(SaveReport::default());
+        }
         if self.faulted() {
             let change = self.disk_change().unwrap_or(DiskChange::Modified);
             return Err(SaveError::Truncated(change));
         }
-        if let Some(change) = self.disk_change().filter(|_| !force) {
-            return Err(SaveError::ChangedOnDisk(change));
+        match self.disk_change() {
+            // Our handle no longer names the file at this path: writing through it would put
+            // the edits where nobody sees them. Even `:w!` is refused.
+            Some(change @ (DiskChange::Replaced | DiskChange::Removed)) => {
+                return Err(SaveError::Detached(change));
+            }
+            Some(change) if !force => return Err(SaveError::ChangedOnDisk(change)),
+            _ => {}
         }
         let path = self.path.clone();
         let io_err = |source| SaveError::Io {
@@ -152,7 +163,14 @@ impl Document {
         let jpath = journal::side_path(&self.path, journal::Kind::Journal);
         let journaled = self.kind == SourceKind::File;
         if journaled {
-            journal::write(&jpath, journal::Kind::Journal, &journal)?;
+            journal::write(&jpath, journal::Kind::Journal, &journal, self.file_mode()).map_err(
+                |e| {
+                    io::Error::new(
+                        e.kind(),
+                        format!("cannot write the journal {}: {e}", jpath.display()),
+                    )
+                },
+            )?;
         }
         crash(FaultPoint::AfterJournal)?;
         let mut report = SaveReport::default();
@@ -171,6 +189,9 @@ impl Document {
                 report.bytes_written += self.tail.len() as u64;
                 report.ranges += 1;
             }
+            // The document's length wins, as with `:w!` in vim: a forced save over a file
+            // another program resized leaves it as long as the document. (A clean document
+            // writes nothing at all, so `:wq` on a growing log just quits.)
             if self.kind == SourceKind::File && file.metadata()?.len() != self.len {
                 file.set_len(self.len)?;
             }
@@ -235,25 +256,49 @@ impl Document {
         if !self.tail.is_empty() {
             rec.runs.push((self.base_len, self.tail.to_vec()));
         }
-        let p = journal::side_path(&self.path, journal::Kind::Recovery);
-        journal::write(&p, journal::Kind::Recovery, &rec)?;
+        // Never overwrite the unapplied recovery file of an earlier session: take the next
+        // free name.
+        let p = recovery_paths(&self.path)
+            .into_iter()
+            .find(|p| !p.exists())
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    "too many recovery files beside the file; apply or discard them",
+                )
+            })?;
+        journal::write(&p, journal::Kind::Recovery, &rec, self.file_mode())?;
         Ok(Some(p))
+    }
+
+    /// The permission bits of the file, for side files that hold its bytes.
+    fn file_mode(&self) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        self.file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map_or(0o600, |m| m.permissions().mode() & 0o666)
     }
 
     /// The recovery file of an earlier session beside the file, if there is one.
     pub fn pending_recovery(&self) -> Option<PathBuf> {
-        let p = journal::side_path(&self.path, journal::Kind::Recovery);
-        (self.kind == SourceKind::File && p.exists()).then_some(p)
+        if self.kind != SourceKind::File {
+            return None;
+        }
+        recovery_paths(&self.path).into_iter().find(|p| p.exists())
     }
 
     /// Loads the edits of a recovery file as one undo step (they stay unsaved) and deletes it.
     pub fn apply_recovery(&mut self) -> Result<(), RecoverError> {
-        let p = journal::side_path(&self.path, journal::Kind::Recovery);
+        if self.mode != Mode::CopyOnWrite {
+            return Err(RecoverError::NeedsCopyOnWrite);
+        }
+        let p = self.pending_recovery().ok_or(RecoverError::Nothing)?;
         let rec = journal::read(&p, journal::Kind::Recovery)?.ok_or(RecoverError::Nothing)?;
         // Check every run fits before writing any, so a stale file changes nothing.
         let mut reach = self.len;
         for (off, bytes) in &rec.runs {
-            if *off > reach || self.mode != Mode::CopyOnWrite {
+            if *off > reach {
                 return Err(RecoverError::Mismatch);
             }
             reach = reach.max(off + bytes.len() as u64);
@@ -280,13 +325,32 @@ impl Document {
 
     /// Deletes the recovery file.
     pub fn discard_recovery(&mut self) -> Result<(), RecoverError> {
-        let p = journal::side_path(&self.path, journal::Kind::Recovery);
+        let p = self.pending_recovery().ok_or(RecoverError::Nothing)?;
         std::fs::remove_file(&p)?;
         Ok(())
     }
 
     /// Maps the file again as it is on disk now, forgetting every edit.
     fn reload(&mut self) -> io::Result<()> {
+        if self.file.is_none() {
+            return Ok(());
+        }
+        // Open the path again: the file there may be another one now (replaced by a rename).
+        let fresh = if self.mode == Mode::ReadOnly {
+            File::open(&self.path)
+        } else {
+            OpenOptions::new().read(true).write(true).open(&self.path)
+        };
+        if let Ok(f) = fresh.and_then(|f| {
+            if self.mode == Mode::ReadOnly || f.try_lock().is_ok() {
+                Ok(f)
+            } else {
+                Err(io::Error::other("locked"))
+            }
+        }) {
+            self.view = None;
+            self.file = Some(f);
+        }
         let Some(file) = &self.file else {
             return Ok(());
         };
@@ -387,6 +451,11 @@ pub enum RecoverError {
     /// No side file.
     #[error("there is nothing to recover")]
     Nothing,
+    /// Recovered edits are applied in copy-on-write mode only.
+    #[error(
+        "recovered edits load in copy-on-write mode: reopen without -w or -r, then :recover apply"
+    )]
+    NeedsCopyOnWrite,
     /// The side file does not fit this file any more.
     #[error(
         "the recovery file does not fit this file (it was changed since); :recover discard deletes it"
@@ -412,4 +481,16 @@ pub enum DiscardError {
     /// Re-reading the file failed.
     #[error("cannot reload the file: {0}")]
     Io(io::Error),
+}
+
+/// Where recovery files of `target` may be: `.NAME.maphex-recover`, then `-2` … `-9`.
+fn recovery_paths(target: &Path) -> Vec<PathBuf> {
+    let base = journal::side_path(target, journal::Kind::Recovery);
+    let mut out = vec![base.clone()];
+    for n in 2..10 {
+        let mut name = base.clone().into_os_string();
+        name.push(format!("-{n}"));
+        out.push(PathBuf::from(name));
+    }
+    out
 }
