@@ -9,6 +9,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+use support::{key, message, open, typ};
+
 mod common;
 
 use std::ffi::OsStr;
@@ -25,7 +28,7 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use maphex::core::document::{DiskChange, Document, Mode, OpenConfig, SaveError, SourceKind};
 use maphex::core::search::QueryKind;
-use maphex::tui::input::{Input, Key, KeyCode};
+use maphex::tui::input::KeyCode;
 use maphex::tui::runtime::Session;
 use maphex::tui::ui;
 use ratatui::Terminal;
@@ -54,40 +57,11 @@ fn file_with(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-fn open(path: &Path, mode: Mode) -> Document {
-    Document::open(
-        path,
-        OpenConfig {
-            mode,
-            ..OpenConfig::default()
-        },
-    )
-    .unwrap()
-}
-
-fn typ(s: &mut Session, text: &str) {
-    for c in text.chars() {
-        s.input(Input::Key(Key::ch(c)));
-    }
-}
-
-fn key(s: &mut Session, code: KeyCode) {
-    s.input(Input::Key(Key::plain(code)));
-}
-
 /// Types `:CMD` and Enter.
 fn command(s: &mut Session, cmd: &str) {
     typ(s, ":");
     typ(s, cmd);
     key(s, KeyCode::Enter);
-}
-
-fn message(s: &Session) -> String {
-    s.app
-        .message
-        .as_ref()
-        .map(|(m, _)| m.clone())
-        .unwrap_or_default()
 }
 
 /// The screen a terminal of `w`×`h` would show, rows joined by newlines.

@@ -5,6 +5,9 @@
 //! Tests named `bug_…` pin a known defect: they fail until it is fixed.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+use support::open;
+
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{FileExt, MetadataExt, PermissionsExt};
@@ -41,17 +44,6 @@ fn file_with(bytes: &[u8]) -> (TempDir, PathBuf) {
     let path = dir.path().join("data.bin");
     fs::write(&path, bytes).unwrap();
     (dir, path)
-}
-
-fn open(path: &Path, mode: Mode) -> Document {
-    Document::open(
-        path,
-        OpenConfig {
-            mode,
-            ..OpenConfig::default()
-        },
-    )
-    .unwrap()
 }
 
 fn all(doc: &Document) -> Vec<u8> {

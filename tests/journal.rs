@@ -8,6 +8,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+use support::{message, open};
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -29,17 +32,6 @@ fn lorem_copy() -> (TempDir, PathBuf) {
     let path = dir.path().join("lorem.txt");
     fs::write(&path, lorem()).unwrap();
     (dir, path)
-}
-
-fn open(path: &Path, mode: Mode) -> Document {
-    Document::open(
-        path,
-        OpenConfig {
-            mode,
-            ..OpenConfig::default()
-        },
-    )
-    .unwrap()
 }
 
 fn all(doc: &Document) -> Vec<u8> {
@@ -69,14 +61,6 @@ fn command(s: &mut Session, cmd: &str) {
         s.input(Input::Key(Key::ch(c)));
     }
     s.input(Input::Key(Key::plain(KeyCode::Enter)));
-}
-
-fn message(s: &Session) -> String {
-    s.app
-        .message
-        .as_ref()
-        .map(|(m, _)| m.clone())
-        .unwrap_or_default()
 }
 
 /// A copy of lorem.txt, edited, saved with a crash at `fault`; the document is dropped as

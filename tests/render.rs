@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
+mod support;
+use support::{key, row};
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -12,7 +15,6 @@ use maphex::tui::runtime::Session;
 use maphex::tui::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
 fn lorem(mode: Mode) -> (tempfile::TempDir, Document) {
@@ -52,16 +54,6 @@ fn keys(s: &mut Session, text: &str) {
     for c in text.chars() {
         s.input(Input::Key(Key::ch(c)));
     }
-}
-
-fn key(s: &mut Session, code: KeyCode) {
-    s.input(Input::Key(Key::plain(code)));
-}
-
-fn row(buf: &Buffer, y: u16) -> String {
-    (0..buf.area.width)
-        .map(|x| buf[(x, y)].symbol().to_string())
-        .collect()
 }
 
 #[test]

@@ -4,11 +4,14 @@
 
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
+mod support;
+use support::{open, typ};
+
 use std::fs;
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use maphex::core::document::{DiskChange, Document, Mode, OpenConfig, SaveError};
+use maphex::core::document::{DiskChange, Mode, SaveError};
 use maphex::core::source::ByteSource;
 use maphex::tui::input::{Input, Key, KeyCode};
 use maphex::tui::runtime::Session;
@@ -18,23 +21,6 @@ fn file_with(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
     let path = dir.path().join("f.bin");
     fs::write(&path, bytes).unwrap();
     (dir, path)
-}
-
-fn open(path: &std::path::Path, mode: Mode) -> Document {
-    Document::open(
-        path,
-        OpenConfig {
-            mode,
-            ..OpenConfig::default()
-        },
-    )
-    .unwrap()
-}
-
-fn typ(s: &mut Session, text: &str) {
-    for c in text.chars() {
-        s.input(Input::Key(Key::ch(c)));
-    }
 }
 
 #[test]

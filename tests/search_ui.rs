@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
+mod support;
+use support::{key, message, typ};
+
 use std::time::Duration;
 
 use maphex::core::document::{Document, Mode, OpenConfig};
@@ -28,29 +31,11 @@ fn session(mode: Mode) -> (tempfile::TempDir, Session) {
     (dir, Session::new(doc, (80, 24)))
 }
 
-fn typ(s: &mut Session, text: &str) {
-    for c in text.chars() {
-        s.input(Input::Key(Key::ch(c)));
-    }
-}
-
-fn key(s: &mut Session, code: KeyCode) {
-    s.input(Input::Key(Key::plain(code)));
-}
-
 fn search(s: &mut Session, pattern: &str) {
     typ(s, "/");
     typ(s, pattern);
     key(s, KeyCode::Enter);
     assert!(s.wait_search(WAIT), "search did not finish");
-}
-
-fn message(s: &Session) -> String {
-    s.app
-        .message
-        .as_ref()
-        .map(|(m, _)| m.clone())
-        .unwrap_or_default()
 }
 
 #[test]

@@ -5,6 +5,9 @@
 
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
+mod support;
+use support::{cmd, key, row, screen_text, typ};
+
 mod common;
 
 use std::path::Path;
@@ -13,7 +16,7 @@ use std::time::Duration;
 use maphex::core::document::{Document, Mode, OpenConfig};
 use maphex::core::source::ByteSource;
 use maphex::core::text::{Encoding, is_safe_to_draw};
-use maphex::tui::input::{Input, Key, KeyCode};
+use maphex::tui::input::KeyCode;
 use maphex::tui::runtime::Session;
 use maphex::tui::ui;
 use ratatui::Terminal;
@@ -98,37 +101,11 @@ fn sample(size: (u16, u16)) -> Session {
     Session::new(doc, size)
 }
 
-fn typ(s: &mut Session, text: &str) {
-    for c in text.chars() {
-        s.input(Input::Key(Key::ch(c)));
-    }
-}
-
-fn key(s: &mut Session, code: KeyCode) {
-    s.input(Input::Key(Key::plain(code)));
-}
-
-fn cmd(s: &mut Session, line: &str) {
-    typ(s, ":");
-    typ(s, line);
-    key(s, KeyCode::Enter);
-}
-
 fn draw(s: &Session) -> Terminal<TestBackend> {
     let (w, h) = s.app.size;
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| ui::draw(f, &s.app)).unwrap();
     t
-}
-
-fn row(buf: &Buffer, y: u16) -> String {
-    (0..buf.area.width)
-        .map(|x| buf[(x, y)].symbol().to_string())
-        .collect()
-}
-
-fn screen_text(buf: &Buffer) -> String {
-    (0..buf.area.height).map(|y| row(buf, y) + "\n").collect()
 }
 
 fn is_bidi_control(c: char) -> bool {

@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
+mod support;
+use support::{cmd, key, message, row, screen_text, severity, typ};
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -17,7 +20,6 @@ use maphex::tui::ui;
 use maphex::tui::ui::inspector;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 
 const WAIT: Duration = Duration::from_secs(20);
 const LOREM: &str = "assets/lorem.txt";
@@ -61,49 +63,10 @@ fn sample(size: (u16, u16)) -> Session {
     Session::new(doc, size)
 }
 
-fn typ(s: &mut Session, text: &str) {
-    for c in text.chars() {
-        s.input(Input::Key(Key::ch(c)));
-    }
-}
-
-fn key(s: &mut Session, code: KeyCode) {
-    s.input(Input::Key(Key::plain(code)));
-}
-
-/// Types a `:` command and Enter.
-fn cmd(s: &mut Session, line: &str) {
-    typ(s, ":");
-    typ(s, line);
-    key(s, KeyCode::Enter);
-}
-
-fn message(s: &Session) -> String {
-    s.app
-        .message
-        .as_ref()
-        .map(|(m, _)| m.clone())
-        .unwrap_or_default()
-}
-
-fn severity(s: &Session) -> Option<Severity> {
-    s.app.message.as_ref().map(|(_, sev)| *sev)
-}
-
 fn draw(s: &Session, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| ui::draw(f, &s.app)).unwrap();
     t
-}
-
-fn row(buf: &Buffer, y: u16) -> String {
-    (0..buf.area.width)
-        .map(|x| buf[(x, y)].symbol().to_string())
-        .collect()
-}
-
-fn screen_text(buf: &Buffer) -> String {
-    (0..buf.area.height).map(|y| row(buf, y) + "\n").collect()
 }
 
 fn all_bytes(s: &Session) -> Vec<u8> {

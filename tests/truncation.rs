@@ -8,6 +8,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+use support::{key, message, typ};
+
 mod common;
 
 use std::fs::{self, File, OpenOptions};
@@ -18,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use maphex::core::document::{Document, Mode, OpenConfig, SaveError};
 use maphex::core::source::ByteSource;
-use maphex::tui::input::{Input, Key, KeyCode};
+use maphex::tui::input::KeyCode;
 use maphex::tui::runtime::Session;
 use maphex::tui::ui;
 use ratatui::Terminal;
@@ -53,27 +56,9 @@ fn contents(len: usize) -> Vec<u8> {
     v
 }
 
-fn typ(s: &mut Session, text: &str) {
-    for c in text.chars() {
-        s.input(Input::Key(Key::ch(c)));
-    }
-}
-
-fn key(s: &mut Session, code: KeyCode) {
-    s.input(Input::Key(Key::plain(code)));
-}
-
 fn draw(s: &Session) {
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
     t.draw(|f| ui::draw(f, &s.app)).unwrap();
-}
-
-fn message(s: &Session) -> String {
-    s.app
-        .message
-        .as_ref()
-        .map(|(m, _)| m.clone())
-        .unwrap_or_default()
 }
 
 #[test]

@@ -1,0 +1,69 @@
+//! Helpers shared by the headless test files: typing into a `Session`, reading its message,
+//! opening documents, and reading rows of a drawn buffer. Each test file uses what it needs.
+
+#![allow(dead_code, clippy::unwrap_used)] // not every test file uses every helper
+
+use std::path::Path;
+
+use maphex::core::document::{Document, Mode, OpenConfig};
+use maphex::tui::app::Severity;
+use maphex::tui::input::{Input, Key, KeyCode};
+use maphex::tui::runtime::Session;
+use ratatui::buffer::Buffer;
+
+/// Types each character of `text` as a key.
+pub fn typ(s: &mut Session, text: &str) {
+    for c in text.chars() {
+        s.input(Input::Key(Key::ch(c)));
+    }
+}
+
+/// Presses one key without modifiers.
+pub fn key(s: &mut Session, code: KeyCode) {
+    s.input(Input::Key(Key::plain(code)));
+}
+
+/// Runs a `:` command line.
+pub fn cmd(s: &mut Session, line: &str) {
+    typ(s, ":");
+    typ(s, line);
+    key(s, KeyCode::Enter);
+}
+
+/// The message line's text (empty when there is none).
+pub fn message(s: &Session) -> String {
+    s.app
+        .message
+        .as_ref()
+        .map(|(m, _)| m.clone())
+        .unwrap_or_default()
+}
+
+/// The message's severity.
+pub fn severity(s: &Session) -> Option<Severity> {
+    s.app.message.as_ref().map(|(_, sev)| *sev)
+}
+
+/// Opens a document in `mode`.
+pub fn open(path: &Path, mode: Mode) -> Document {
+    Document::open(
+        path,
+        OpenConfig {
+            mode,
+            ..OpenConfig::default()
+        },
+    )
+    .unwrap()
+}
+
+/// One row of a buffer as text.
+pub fn row(buf: &Buffer, y: u16) -> String {
+    (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect()
+}
+
+/// The whole buffer as text, one line per row.
+pub fn screen_text(buf: &Buffer) -> String {
+    (0..buf.area.height).map(|y| row(buf, y) + "\n").collect()
+}
