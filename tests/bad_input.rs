@@ -10,7 +10,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod support;
-use support::{key, message, open, typ};
+use support::{Rng, key, message, open, typ};
 
 mod common;
 
@@ -612,22 +612,6 @@ fn quit_cleanly(t: &mut Tui) {
         t.report("alternate screen left on")
     );
     assert!(!t.cursor_hidden(), "{}", t.report("cursor left hidden"));
-}
-
-/// A small deterministic generator (xorshift64), so failures replay.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 #[test]

@@ -4,6 +4,9 @@
 //!
 //! `tests/golden/README.md` lists the commands that made each golden file.
 
+mod support;
+use support::Rng;
+
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::fs::{self, File};
@@ -205,25 +208,9 @@ fn xxd_range(file: &Path, start: u64, len: u64, cols: usize) -> String {
     xxd(&args, file)
 }
 
-/// A small deterministic generator, so a failure replays the same cases.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// Test inputs that exercise every byte class and cross the 64 KiB block boundary.
 fn generated_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let random: Vec<u8> = (0..70_000).map(|_| rng.next() as u8).collect();
     let text: Vec<u8> = lorem().iter().copied().cycle().take(150_001).collect();
     let mut mixed = vec![0u8; 40_000];
@@ -261,7 +248,7 @@ fn random_ranges_and_columns_match_xxd() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     for (path, bytes) in generated_files(dir.path()) {
         let size = bytes.len() as u64;
         for case in 0..30 {

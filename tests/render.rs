@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod support;
-use support::{key, row};
+use support::{key, open, row, sparse};
 
 use std::path::Path;
 use std::time::Duration;
@@ -218,19 +218,8 @@ fn empty_file_shows_offset_zero_and_says_empty() {
 
 #[test]
 fn offsets_past_4_gib_get_nine_digits() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sparse");
-    let f = std::fs::File::create(&path).unwrap();
-    f.set_len(8 << 30).unwrap();
-    drop(f);
-    let doc = Document::open(
-        &path,
-        OpenConfig {
-            mode: Mode::ReadOnly,
-            ..OpenConfig::default()
-        },
-    )
-    .unwrap();
+    let (_dir, path) = sparse("sparse", 8 << 30);
+    let doc = open(&path, Mode::ReadOnly);
     let mut s = Session::new(doc, (80, 24));
     keys(&mut s, "G");
     let t = screen(&s, 80, 24);

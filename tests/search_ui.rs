@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod support;
-use support::{key, message, typ};
+use support::{key, message, open, sparse, typ};
 
 use std::time::Duration;
 
@@ -147,19 +147,8 @@ fn edits_are_searched_again() {
 
 #[test]
 fn cancelling_stops_the_worker_and_keeps_matches() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("big");
-    let f = std::fs::File::create(&path).unwrap();
-    f.set_len(1 << 30).unwrap();
-    drop(f);
-    let doc = Document::open(
-        &path,
-        OpenConfig {
-            mode: Mode::ReadOnly,
-            ..OpenConfig::default()
-        },
-    )
-    .unwrap();
+    let (_dir, path) = sparse("big", 1 << 30);
+    let doc = open(&path, Mode::ReadOnly);
     let mut s = Session::new(doc, (80, 24));
     // No literal and no match in zeros: the slowest kind of scan.
     typ(&mut s, "/");

@@ -6,14 +6,14 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod support;
-use support::{cmd, key, row, screen_text, typ};
+use support::{cmd, key, open, row, screen_text, typ};
 
 mod common;
 
 use std::path::Path;
 use std::time::Duration;
 
-use maphex::core::document::{Document, Mode, OpenConfig};
+use maphex::core::document::{Document, Mode};
 use maphex::core::source::ByteSource;
 use maphex::core::text::{Encoding, is_safe_to_draw};
 use maphex::tui::input::KeyCode;
@@ -90,14 +90,7 @@ fn session_bytes(name: &str, bytes: Vec<u8>, size: (u16, u16)) -> Session {
 }
 
 fn sample(size: (u16, u16)) -> Session {
-    let doc = Document::open(
-        Path::new(LOREM),
-        OpenConfig {
-            mode: Mode::ReadOnly,
-            ..OpenConfig::default()
-        },
-    )
-    .unwrap();
+    let doc = open(Path::new(LOREM), Mode::ReadOnly);
     Session::new(doc, size)
 }
 
@@ -788,20 +781,7 @@ fn mixed_file_in_the_line_view_in_every_encoding() {
             let mut s = session_bytes("mixed.txt", mixed_bytes(), (w, h));
             cmd(&mut s, &format!("set encoding {}", enc.name()));
             typ(&mut s, "T");
-            let mut guard = 0;
-            loop {
-                check_screen(
-                    &s,
-                    &format!("{enc} {w}x{h} line view at {:#x}", s.app.cursor),
-                );
-                let before = s.app.cursor;
-                typ(&mut s, "j");
-                if s.app.cursor == before {
-                    break;
-                }
-                guard += 1;
-                assert!(guard < 1000);
-            }
+            walk_line_view(&mut s, &format!("{enc} {w}x{h} line view"));
         }
     }
     let s = {
@@ -811,6 +791,19 @@ fn mixed_file_in_the_line_view_in_every_encoding() {
     };
     let t = check_screen(&s, "snapshot");
     insta::assert_snapshot!("mixed_line_view_61x20", data_rows(&s, t.backend().buffer()));
+}
+
+/// Checks every screen of the line view, moving down a row at a time to the end.
+fn walk_line_view(s: &mut Session, label: &str) {
+    for _ in 0..1000 {
+        check_screen(s, &format!("{label} at {:#x}", s.app.cursor));
+        let before = s.app.cursor;
+        typ(s, "j");
+        if s.app.cursor == before {
+            return;
+        }
+    }
+    panic!("{label}: j never reached the end");
 }
 
 // ---- escape sequences ---------------------------------------------------------------------
@@ -828,20 +821,7 @@ fn escape_sequences_render_as_safe_cells_everywhere() {
             }
             cmd(&mut s, "set cols auto");
             typ(&mut s, "T");
-            let mut guard = 0;
-            loop {
-                check_screen(
-                    &s,
-                    &format!("{enc} {w}x{h} line view at {:#x}", s.app.cursor),
-                );
-                let before = s.app.cursor;
-                typ(&mut s, "j");
-                if s.app.cursor == before {
-                    break;
-                }
-                guard += 1;
-                assert!(guard < 1000);
-            }
+            walk_line_view(&mut s, &format!("{enc} {w}x{h} line view"));
             // With the inspector and the search pane open, on every byte of the first row.
             typ(&mut s, "T");
             typ(&mut s, "I/pwned");

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod support;
-use support::{cmd, key, message, row, screen_text, severity, typ};
+use support::{cmd, key, message, open, row, screen_text, severity, typ};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -52,14 +52,7 @@ fn lorem(mode: Mode) -> (tempfile::TempDir, PathBuf, Session) {
 
 /// The sample opened by its repository path (read-only), so screens are stable snapshots.
 fn sample(size: (u16, u16)) -> Session {
-    let doc = Document::open(
-        Path::new(LOREM),
-        OpenConfig {
-            mode: Mode::ReadOnly,
-            ..OpenConfig::default()
-        },
-    )
-    .unwrap();
+    let doc = open(Path::new(LOREM), Mode::ReadOnly);
     Session::new(doc, size)
 }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod support;
-use support::{key, message, typ};
+use support::{Rng, key, message, typ};
 
 mod common;
 
@@ -30,22 +30,6 @@ use ratatui::backend::TestBackend;
 use common::{Options, Tui, keys};
 
 const WAIT: Duration = Duration::from_secs(20);
-
-/// A small deterministic generator (xorshift64), so failures replay.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// `len` bytes of printable filler with `needle` every 64 KiB.
 fn contents(len: usize) -> Vec<u8> {

@@ -56,6 +56,14 @@ pub fn open(path: &Path, mode: Mode) -> Document {
     .unwrap()
 }
 
+/// A sparse file of `len` bytes (zeros, no disk used) in a fresh folder.
+pub fn sparse(name: &str, len: u64) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::File::create(&path).unwrap().set_len(len).unwrap();
+    (dir, path)
+}
+
 /// One row of a buffer as text.
 pub fn row(buf: &Buffer, y: u16) -> String {
     (0..buf.area.width)
@@ -66,4 +74,22 @@ pub fn row(buf: &Buffer, y: u16) -> String {
 /// The whole buffer as text, one line per row.
 pub fn screen_text(buf: &Buffer) -> String {
     (0..buf.area.height).map(|y| row(buf, y) + "\n").collect()
+}
+
+/// A small deterministic generator (xorshift64), so failures replay.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next value.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A value below `n` (`n` > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
 }
