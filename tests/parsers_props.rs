@@ -557,7 +557,7 @@ proptest! {
         for line in &lines {
             match s.app.command(line) {
                 // `:w PATH` would write wherever the text points: not here.
-                Some(Effect::SaveAs(_)) | None => {}
+                Some(Effect::SaveAs { .. }) | None => {}
                 Some(effect) => s.effect(effect),
             }
             s.app.quit = false;

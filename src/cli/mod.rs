@@ -193,6 +193,7 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
         if let Some(x) = encoding {
             app.view.encoding = x;
         }
+        app.pane = app.edit_pane();
         let s = &config.search;
         if let Some(x) = s.kind {
             app.search.kind = x;

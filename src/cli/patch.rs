@@ -31,6 +31,9 @@ pub struct PatchArgs {
     /// Allow writing past the end; the file grows.
     #[arg(long)]
     pub extend: bool,
+    /// Write even when another maphex holds the file's advisory lock.
+    #[arg(long)]
+    pub force_write: bool,
 }
 
 /// Runs the patch.
@@ -49,7 +52,14 @@ pub fn run(args: &PatchArgs) -> Result<ExitCode> {
         (None, Some(t)) if !t.is_empty() => t.as_bytes().to_vec(),
         _ => bail!("nothing to write: give --hex or --text with at least one byte"),
     };
-    let mut doc = super::open(&args.file, Mode::CopyOnWrite)?;
+    let mut doc = crate::core::document::Document::open(
+        &args.file,
+        crate::core::document::OpenConfig {
+            mode: Mode::CopyOnWrite,
+            ignore_lock: args.force_write,
+            ..Default::default()
+        },
+    )?;
     if doc.mode() == Mode::ReadOnly {
         bail!(
             "cannot patch {}: {}",

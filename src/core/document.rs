@@ -150,6 +150,12 @@ pub enum EditError {
     /// The file could not be resized (write-through appends).
     #[error("cannot resize the file: {0}")]
     Resize(String),
+    /// Write-through, and the path no longer names the file that is open (replaced by a
+    /// rename, or removed): the edit would land in a file nobody sees, so it is refused.
+    #[error(
+        "write-through edit refused: {0}, so it would land in the old file; :e! opens what the path holds now, :w PATH saves a copy"
+    )]
+    Detached(DiskChange),
 }
 
 /// A save that did not happen; the edits are still in memory, unsaved.
@@ -167,6 +173,11 @@ pub enum SaveError {
         "cannot save in place: {0}; :w PATH saves your edits there, :e! opens what the path holds now (your edits are lost)"
     )]
     Detached(DiskChange),
+    /// `:w PATH` onto the file that is open read-only.
+    #[error(
+        "cannot write {0}: it is the file that is open read-only; :w! PATH overwrites it anyway"
+    )]
+    OntoReadOnlySelf(PathBuf),
     /// The journal of an interrupted save is still beside the file.
     #[error("cannot save: an interrupted save left {0}; :recover rollback or :recover keep first")]
     JournalPending(PathBuf),
@@ -619,7 +630,7 @@ impl Document {
 mod edit;
 mod save;
 
-pub use save::{DiscardError, FaultPoint, RecoverError};
+pub use save::{DiscardError, FaultPoint, RecoverError, SaveTo};
 
 impl ByteSource for Document {
     fn len(&self) -> u64 {

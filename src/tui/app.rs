@@ -74,8 +74,13 @@ pub enum Effect {
         /// Quit after a successful save.
         quit: bool,
     },
-    /// Write a full copy elsewhere.
-    SaveAs(String),
+    /// `:w PATH`: save in place when PATH is the open file, else write a full copy there.
+    SaveAs {
+        /// Where.
+        path: String,
+        /// `:w!`: write onto a file opened read-only, or over a file changed on disk.
+        force: bool,
+    },
     /// Throw away unsaved edits.
     Discard,
     /// Start a background search.
@@ -86,6 +91,9 @@ pub enum Effect {
     Batch(Vec<Effect>),
     /// Put text on the system clipboard (OSC 52).
     Clipboard(String),
+    /// Keep the unsaved edits in a recovery file, then leave (the file they were made to is
+    /// no longer at its path).
+    KeepAndQuit,
     /// Leave the program.
     Quit,
 }
@@ -475,6 +483,8 @@ impl App {
                         }
                     }
                     KeyCode::Char(c) if !key.ctrl && !key.alt => self.type_char(c),
+                    // Text typing: Enter writes a newline byte.
+                    KeyCode::Enter if self.edit_pane() == Pane::Text => self.type_char('\n'),
                     _ => self.error(format!(
                         "{} does nothing in edit mode; Esc leaves it",
                         key.display()
@@ -493,6 +503,18 @@ impl App {
                     None
                 }
             }
+        }
+    }
+
+    /// The pane that typing goes to: the one with the cursor when both are on screen, else
+    /// the one that is; the line view is text.
+    pub fn edit_pane(&self) -> Pane {
+        if self.view.line_view || !self.view.show_hex {
+            Pane::Text
+        } else if !self.view.show_text {
+            Pane::Hex
+        } else {
+            self.pane
         }
     }
 
@@ -553,6 +575,21 @@ impl App {
             Action::FileStart => self.jump_to(0),
             Action::FileEnd => self.jump_to(self.max_cursor()),
             Action::SwitchPane => {
+                if self.view.line_view {
+                    self.info("the line view edits as text; T returns to the hex view");
+                    return None;
+                }
+                if !(self.view.show_hex && self.view.show_text) {
+                    let (shown, hidden) = if self.view.show_hex {
+                        ("hex", "text")
+                    } else {
+                        ("text", "hex")
+                    };
+                    self.info(format!(
+                        "only the {shown} pane is shown; :set {hidden} on shows the {hidden} pane"
+                    ));
+                    return None;
+                }
                 self.pane = match self.pane {
                     Pane::Hex => Pane::Text,
                     Pane::Text => Pane::Hex,
@@ -571,7 +608,9 @@ impl App {
             Action::Quit => {
                 if self.doc.is_dirty() {
                     self.mode = InputMode::ConfirmQuit;
-                    if self.doc.mode() == Mode::WriteThrough {
+                    if self.doc.detached().is_some() {
+                        self.info("edits not in the file at this path: (k)eep for :recover, (d)iscard, (c)ancel");
+                    } else if self.doc.mode() == Mode::WriteThrough {
                         self.info("edits are already in the file (write-through): (s) flush and quit, (d) quit, (c)ancel; u undoes");
                     } else {
                         self.info("unsaved edits: (s)ave and quit, (d)iscard and quit, (c)ancel");

@@ -5,6 +5,14 @@ use crate::core::inspector::Endian;
 use crate::tui::app::{App, CopyFormat, Effect};
 use crate::tui::layout::Cols;
 
+/// Every `:` command name [`App::command`] knows (besides offsets such as `:0x100`, `:end`),
+/// so that a test can check each hint that names one (`tests/hints.rs`), and another that
+/// each of these is really handled.
+pub const COMMANDS: &[&str] = &[
+    "w", "w!", "wq", "x", "wq!", "x!", "q", "quit", "q!", "quit!", "e!", "help", "h", "goto",
+    "line", "l", "y", "yank", "fill", "recover", "set",
+];
+
 impl App {
     /// Runs a `:` command line.
     pub fn command(&mut self, cmd: &str) -> Option<Effect> {
@@ -22,7 +30,10 @@ impl App {
                 force: true,
                 quit: false,
             }),
-            ("w" | "w!", path) => Some(Effect::SaveAs(path.to_string())),
+            ("w" | "w!", path) => Some(Effect::SaveAs {
+                path: path.to_string(),
+                force: name == "w!",
+            }),
             ("wq" | "x", "") => Some(Effect::Save {
                 force: false,
                 quit: true,
@@ -210,6 +221,8 @@ impl App {
             return;
         }
         if ok {
+            // Typing goes to a pane on screen: hiding the one with the cursor moves it over.
+            self.pane = self.edit_pane();
             self.scroll_to_cursor();
             self.info(format!("set {name} {value}"));
         } else {

@@ -17,7 +17,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 
-use crate::core::document::Document;
+use crate::core::document::{DiskChange, Document, Mode, SaveTo};
 use crate::tui::app::{App, Effect, Severity};
 use crate::tui::input::{Input, from_crossterm};
 use crate::tui::line_worker::{LineWorker, LinesMsg};
@@ -39,6 +39,10 @@ pub struct Session {
     lines_rx: Receiver<LinesMsg>,
     /// Write a recovery file when dropped without a normal quit (a panic unwinding).
     pub recover_on_drop: bool,
+    /// A line to print once the terminal is restored (where kept edits went).
+    pub exit_note: Option<String>,
+    /// The last change on disk reported on the message line.
+    disk_note: Option<String>,
 }
 
 impl Drop for Session {
@@ -62,6 +66,8 @@ impl Session {
             lines_tx,
             lines_rx,
             recover_on_drop: false,
+            exit_note: None,
+            disk_note: None,
             app: App::new(doc, size),
             worker: Worker::default(),
             tx,
@@ -93,6 +99,20 @@ impl Session {
                 }
             }
             Effect::Clipboard(text) => self.clipboard.push(text),
+            Effect::KeepAndQuit => match app.doc.write_recovery() {
+                Ok(kept) => {
+                    self.exit_note = kept.map(|p| {
+                        format!(
+                            "maphex: the unsaved edits were kept in {}; open the file again and :recover apply restores them",
+                            p.display()
+                        )
+                    });
+                    app.quit = true;
+                }
+                Err(e) => app.error(format!(
+                    "could not keep the edits: {e}; :w PATH saves a copy"
+                )),
+            },
             Effect::Save { force, quit } => match app.doc.save(force) {
                 Ok(r) => {
                     // Saving closes the undo group; still in edit mode, the rest of this stay
@@ -100,20 +120,38 @@ impl Session {
                     if matches!(app.mode, crate::tui::app::InputMode::Edit { .. }) {
                         app.doc.begin_group();
                     }
-                    app.info(format!(
-                        "saved {}: {} bytes written in {} ranges",
-                        app.doc.path().display(),
-                        r.bytes_written,
-                        r.ranges
-                    ));
+                    app.info(saved_message(&app.doc, &r));
                     if quit {
                         app.quit = true;
                     }
                 }
                 Err(e) => app.error(e.to_string()),
             },
-            Effect::SaveAs(path) => match app.doc.save_as(Path::new(&path)) {
-                Ok(r) => app.info(format!("wrote {} bytes to {path}", r.bytes_written)),
+            Effect::SaveAs { path, force } => match app.doc.save_to(Path::new(&path), force) {
+                Ok(SaveTo::InPlace(r)) => {
+                    if matches!(app.mode, crate::tui::app::InputMode::Edit { .. }) {
+                        app.doc.begin_group();
+                    }
+                    app.info(saved_message(&app.doc, &r));
+                }
+                Ok(SaveTo::Copy { report, reopened }) => {
+                    if reopened {
+                        app.info(format!(
+                            "wrote {} to {path} and reopened it: the edits are saved there (the undo history starts anew)",
+                            plural(report.bytes_written, "byte")
+                        ));
+                        app.goto(app.cursor);
+                        app.lines_after_edit();
+                        if let Some(req) = app.search.restart(&app.doc) {
+                            self.worker.start(req, self.tx.clone());
+                        }
+                    } else {
+                        app.info(format!(
+                            "wrote {} to {path}",
+                            plural(report.bytes_written, "byte")
+                        ));
+                    }
+                }
                 Err(e) => app.error(e.to_string()),
             },
             Effect::Discard => match app.doc.discard() {
@@ -235,12 +273,22 @@ impl Session {
             (None, true) => Some(
                 "the file was truncated on disk while open; :e! reloads, :w PATH saves a copy with your edits".to_string(),
             ),
+            (Some(DiskChange::Replaced), false) if self.app.doc.mode() == Mode::WriteThrough => {
+                Some("file replaced on disk: edits refused; :e! opens it, :w PATH saves a copy".to_string())
+            }
+            (Some(DiskChange::Removed), false) if self.app.doc.mode() == Mode::WriteThrough => {
+                Some("file removed from disk: edits refused; :w PATH saves a copy".to_string())
+            }
             (Some(change), false) => Some(format!("{change}; :e! reloads (unsaved edits are lost), :w PATH saves a copy")),
             (None, false) => None,
         };
-        if let Some(msg) = msg.filter(|msg| self.app.message.as_ref().is_none_or(|(m, _)| m != msg))
-        {
-            self.app.error(msg);
+        // Say it once per change on disk: repeating it every second would hide every other
+        // message (a prompt's question, an edit's refusal) a moment after it appears.
+        if msg != self.disk_note {
+            if let Some(m) = &msg {
+                self.app.error(m.clone());
+            }
+            self.disk_note = msg;
         }
     }
 
@@ -262,6 +310,25 @@ impl Session {
     pub fn shutdown(&mut self) {
         self.lines.cancel();
         self.worker.join();
+    }
+}
+
+/// "saved PATH: 3 bytes written in 1 range", in agreeing numbers.
+fn saved_message(doc: &Document, r: &crate::core::document::SaveReport) -> String {
+    format!(
+        "saved {}: {} written in {}",
+        doc.path().display(),
+        plural(r.bytes_written, "byte"),
+        plural(r.ranges as u64, "range")
+    )
+}
+
+/// `1 byte`, `2 bytes`.
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 
@@ -398,5 +465,5 @@ where
         }
     }
     s.recover_on_drop = false;
-    Ok(None)
+    Ok(s.exit_note.take())
 }

@@ -27,12 +27,14 @@ impl App {
         let InputMode::Edit { low_nibble } = self.mode else {
             return;
         };
-        match self.pane {
+        match self.edit_pane() {
             Pane::Hex => {
                 let Some(d) = c.to_digit(16) else {
-                    self.error(format!(
-                        "'{c}' is not a hex digit; Tab switches to the text pane"
-                    ));
+                    self.error(if self.view.show_text {
+                        format!("'{c}' is not a hex digit; Tab switches to the text pane")
+                    } else {
+                        format!("'{c}' is not a hex digit; :set text on shows the text pane")
+                    });
                     return;
                 };
                 let d = d as u8;
@@ -82,6 +84,7 @@ impl App {
                 force: false,
                 quit: true,
             }),
+            KeyCode::Char('k') if self.doc.is_dirty() => Some(Effect::KeepAndQuit),
             KeyCode::Char('d' | 'n') => {
                 self.quit = true;
                 Some(Effect::Quit)

@@ -41,6 +41,7 @@ impl Document {
         if bytes.is_empty() {
             return Ok(());
         }
+        self.check_attached()?;
         if self.kind == SourceKind::BlockDevice && offset + bytes.len() as u64 > self.len {
             return Err(EditError::Resize(
                 "a block device cannot grow; overwrite within it".into(),
@@ -69,45 +70,63 @@ impl Document {
         Ok(())
     }
 
+    /// In write-through mode, checks (one `stat`) that the path still names the open file:
+    /// after another program replaced it by a rename or removed it, a write through the
+    /// shared mapping would land in the old, unlinked inode, where nobody sees it. Copy-on-write
+    /// edits stay in memory and are checked when saved.
+    fn check_attached(&self) -> Result<(), EditError> {
+        if self.mode != Mode::WriteThrough {
+            return Ok(());
+        }
+        match self.detached() {
+            Some(change) => Err(EditError::Detached(change)),
+            None => Ok(()),
+        }
+    }
+
     /// Undoes one step; returns where the cursor should go.
     pub fn undo(&mut self) -> Result<Option<u64>, EditError> {
-        self.step_history(History::undo)
+        self.step_history(History::undo, History::redo)
     }
 
     /// Redoes one step; returns where the cursor should go.
     pub fn redo(&mut self) -> Result<Option<u64>, EditError> {
-        self.step_history(History::redo)
+        self.step_history(History::redo, History::undo)
     }
 
+    /// Takes one step with `step`; when applying it fails (a write-through resize error),
+    /// `back` moves the history back, so a failed undo or redo changes nothing.
     fn step_history(
         &mut self,
         step: fn(&mut History) -> Option<Transaction>,
+        back: fn(&mut History) -> Option<Transaction>,
     ) -> Result<Option<u64>, EditError> {
         if self.mode == Mode::ReadOnly {
             return Err(EditError::ReadOnly);
         }
         self.end_group();
+        self.check_attached()?;
         let Some(tx) = step(&mut self.history) else {
             return Ok(None);
         };
-        self.apply(&tx)?;
+        if let Err(e) = self.apply(&tx) {
+            back(&mut self.history);
+            return Err(e);
+        }
         Ok(Some(tx.first_offset().unwrap_or(0).min(self.len)))
     }
 
     fn apply(&mut self, tx: &Transaction) -> Result<(), EditError> {
+        // The length first: it is the only step that can fail (a write-through resize), so a
+        // failure leaves every byte as it was. Bytes past a shrunk end are clipped.
+        self.set_len(tx.len_after())?;
         self.last_change = tx.span();
-        if tx.len_after() > self.len {
-            self.set_len(tx.len_after())?;
-        }
         for p in tx.patches() {
             let end = p.end().min(self.len);
             if p.offset() < end {
                 let n = idx(end - p.offset());
                 self.put(p.offset(), &p.new_bytes()[..n]);
             }
-        }
-        if tx.len_after() < self.len {
-            self.set_len(tx.len_after())?;
         }
         Ok(())
     }

@@ -5,7 +5,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::ops::Range;
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -35,6 +35,61 @@ impl Document {
         } else {
             None
         }
+    }
+
+    /// `Some` when the path no longer names the file this document has open: another program
+    /// replaced it (a rename over it, as `sed -i` and most editors save) or removed it.
+    pub fn detached(&self) -> Option<DiskChange> {
+        self.disk_change()
+            .filter(|c| matches!(c, DiskChange::Replaced | DiskChange::Removed))
+    }
+
+    /// True when `target` names the very file this document has open: the same device and
+    /// inode, so also through a symlink or another hard link.
+    pub fn is_open_file(&self, target: &Path) -> bool {
+        let Some(file) = &self.file else {
+            return false;
+        };
+        match (file.metadata(), std::fs::metadata(target)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+
+    /// `:w PATH`: saves in place when `target` is the open file itself (by any name: the
+    /// same path, a symlink to it, a hard link), else writes a full copy there. A read-only
+    /// document refuses to write onto itself unless `force`. When the document is detached
+    /// (its path was replaced or removed) and `target` is its own path, the copy puts the
+    /// edits at that path, and the document reopens it: clean, attached and saveable again.
+    pub fn save_to(&mut self, target: &Path, force: bool) -> Result<SaveTo, SaveError> {
+        if self.is_open_file(target) {
+            if self.mode != Mode::ReadOnly {
+                return self.save(force).map(SaveTo::InPlace);
+            }
+            if !force {
+                return Err(SaveError::OntoReadOnlySelf(target.to_path_buf()));
+            }
+            let report = self.save_as(target)?;
+            // The rename gave the path a new inode; show that one.
+            self.reload().map_err(|source| SaveError::Io {
+                path: target.to_path_buf(),
+                source,
+            })?;
+            return Ok(SaveTo::Copy {
+                report,
+                reopened: true,
+            });
+        }
+        let ours = self.file.is_some() && same_name(target, &self.path);
+        let report = self.save_as(target)?;
+        let reopened = ours && self.detached().is_some();
+        if reopened {
+            self.reload().map_err(|source| SaveError::Io {
+                path: target.to_path_buf(),
+                source,
+            })?;
+        }
+        Ok(SaveTo::Copy { report, reopened })
     }
 
     /// Saves the edits in place: in copy-on-write, positioned writes of the changed runs only,
@@ -235,7 +290,7 @@ impl Document {
 
     /// Keeps the file as it is and deletes the journal of an interrupted save.
     pub fn keep_journal(&mut self) -> Result<(), RecoverError> {
-        let p = journal::side_path(&self.path, journal::Kind::Journal);
+        let p = self.pending_journal().ok_or(RecoverError::Nothing)?;
         std::fs::remove_file(&p).map_err(RecoverError::Io)?;
         Ok(())
     }
@@ -243,7 +298,14 @@ impl Document {
     /// Writes the unsaved copy-on-write edits to a recovery file beside the file (when maphex
     /// dies: a panic, SIGTERM, SIGHUP). Returns its path, or `None` with nothing to save.
     pub fn write_recovery(&self) -> io::Result<Option<PathBuf>> {
-        if self.mode != Mode::CopyOnWrite || !self.is_dirty() || self.kind == SourceKind::Stream {
+        // Write-through edits are in the file already, unless the file was replaced or
+        // removed under us: then they are only in the old inode, and kept here.
+        let keep = match self.mode {
+            Mode::CopyOnWrite => true,
+            Mode::WriteThrough => self.detached().is_some(),
+            Mode::ReadOnly => false,
+        };
+        if !keep || !self.is_dirty() || self.kind == SourceKind::Stream {
             return Ok(None);
         }
         let mut rec = journal::Record {
@@ -253,8 +315,11 @@ impl Document {
         for (off, cur) in self.overlay.runs() {
             rec.runs.push((off, cur.to_vec()));
         }
-        if !self.tail.is_empty() {
-            rec.runs.push((self.base_len, self.tail.to_vec()));
+        if self.len > self.base_len {
+            rec.runs.push((
+                self.base_len,
+                self.read(self.base_len..self.len).into_owned(),
+            ));
         }
         // Never overwrite the unapplied recovery file of an earlier session: take the next
         // free name.
@@ -377,16 +442,24 @@ impl Document {
 
     /// Writes a full copy to `target`: a temporary file in the target's folder, fsynced, then
     /// renamed over it, so a crash never leaves a half file. The document stays as it is.
+    ///
+    /// A symlink is written through, as vim does: the file it points to gets the bytes and the
+    /// link stays a link. A target with other hard links is overwritten in place, so every
+    /// name keeps sharing it; the complete copy is written and fsynced beside it first and
+    /// removed after, so a crash mid-way still leaves the whole new content on disk. The
+    /// copy takes the target's permissions and, where allowed, its owner.
     pub fn save_as(&self, target: &Path) -> Result<SaveReport, SaveError> {
         let io_err = |source| SaveError::Io {
             path: target.to_path_buf(),
             source,
         };
-        let dir = target
+        let real = resolve_symlinks(target).map_err(io_err)?;
+        let dir = real
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = target.file_name().ok_or_else(|| {
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let name = real.file_name().ok_or_else(|| {
             io_err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "not a file name",
@@ -397,21 +470,27 @@ impl Document {
             name.to_string_lossy(),
             std::process::id()
         ));
+        let existing = std::fs::metadata(&real).ok();
         let result = (|| -> io::Result<()> {
             let mut out = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-            if let Ok(meta) = std::fs::metadata(target) {
+            if let Some(meta) = &existing {
                 out.set_permissions(meta.permissions())?;
+                // Keeping the owner needs privileges; without them the copy is ours.
+                let _ = std::os::unix::fs::fchown(&out, Some(meta.uid()), Some(meta.gid()));
             }
-            let mut off = 0;
-            while off < self.len {
-                let end = (off + (1 << 20)).min(self.len);
-                out.write_all(&self.read(off..end))?;
-                off = end;
-            }
+            self.copy_into(&mut out)?;
             out.sync_all()?;
             drop(out);
-            std::fs::rename(&tmp, target)?;
-            File::open(dir)?.sync_all()
+            if existing.as_ref().is_some_and(|m| m.nlink() > 1) {
+                let mut file = OpenOptions::new().write(true).open(&real)?;
+                self.copy_into(&mut file)?;
+                file.set_len(self.len)?;
+                file.sync_all()?;
+                std::fs::remove_file(&tmp)?;
+            } else {
+                std::fs::rename(&tmp, &real)?;
+            }
+            File::open(&dir)?.sync_all()
         })();
         if let Err(e) = result {
             let _ = std::fs::remove_file(&tmp);
@@ -423,14 +502,79 @@ impl Document {
         })
     }
 
+    /// Writes every byte of the document to `out` from its start, 1 MiB at a time.
+    fn copy_into(&self, out: &mut File) -> io::Result<()> {
+        use std::io::Seek;
+        out.seek(io::SeekFrom::Start(0))?;
+        let mut off = 0;
+        while off < self.len {
+            let end = (off + (1 << 20)).min(self.len);
+            out.write_all(&self.read(off..end))?;
+            off = end;
+        }
+        Ok(())
+    }
+
     /// Throws away every unsaved edit and shows the file as it is on disk now.
     /// In write-through mode the edits are already in the file; use undo instead.
     pub fn discard(&mut self) -> Result<(), DiscardError> {
         match self.mode {
-            Mode::WriteThrough => Err(DiscardError::WriteThrough),
+            // The edits are in the file, unless it was replaced or removed: then they are in
+            // the old inode nobody sees, and `:e!` opens what the path holds now.
+            Mode::WriteThrough if self.detached().is_none() => Err(DiscardError::WriteThrough),
             _ => self.reload().map_err(DiscardError::Io),
         }
     }
+}
+
+/// What [`Document::save_to`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveTo {
+    /// The target was the open file: saved in place, as `:w` does.
+    InPlace(SaveReport),
+    /// A full copy was written to another file.
+    Copy {
+        /// What was written.
+        report: SaveReport,
+        /// The document reopened the target (it was its own, replaced, path).
+        reopened: bool,
+    },
+}
+
+/// Follows `path` through symlinks to the file they name (which may not exist yet: a
+/// dangling link is written through, creating its target). At most 40 links, as the kernel.
+fn resolve_symlinks(path: &Path) -> io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "too many levels of symbolic links",
+    ))
+}
+
+/// True when `a` and `b` name the same directory entry once symlinks (of the folders and of
+/// the name itself) are resolved, whether or not the files there are the same.
+fn same_name(a: &Path, b: &Path) -> bool {
+    let canon = |p: &Path| -> Option<PathBuf> {
+        let p = resolve_symlinks(p).ok()?;
+        let dir = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+    };
+    matches!((canon(a), canon(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// Where a test may make a save stop as if maphex had crashed.
@@ -449,7 +593,7 @@ pub enum FaultPoint {
 #[derive(Debug, Error)]
 pub enum RecoverError {
     /// No side file.
-    #[error("there is nothing to recover")]
+    #[error("nothing to recover: no interrupted save and no recovery file beside this file")]
     Nothing,
     /// Recovered edits are applied in copy-on-write mode only.
     #[error(

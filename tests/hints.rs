@@ -1,0 +1,231 @@
+//! Messages only name what exists: every flag (`--force-write`, `-r`) and every `:` command
+//! (`:w PATH`, `:recover keep`) that a message in `src/` tells the user to use is checked
+//! against the real argument parser and the command table. Regression for "`maphex patch`
+//! suggests an option it does not have" (`--force-write`).
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use clap::CommandFactory;
+use maphex::cli::Cli;
+use maphex::tui::commands::COMMANDS;
+
+/// Every `.rs` file under `dir`.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The string literals of `src` (outside comments and `#[cfg(test)]` modules), unescaped
+/// only as far as the checks need (escapes are kept as written).
+fn string_literals(src: &str) -> Vec<String> {
+    let code = src.split("#[cfg(test)]").next().unwrap_or(src);
+    let b = code.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'\'' => {
+                // A char literal ('"', '\'') or a lifetime: skip the char literal whole.
+                if b.get(i + 2) == Some(&b'\'') {
+                    i += 3;
+                } else if b.get(i + 1) == Some(&b'\\') {
+                    i += 2;
+                    while i < b.len() && b[i] != b'\'' {
+                        i += 1;
+                    }
+                    i += 1;
+                } else {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                out.push(String::from_utf8_lossy(&b[start..i.min(b.len())]).into_owned());
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Flags a message names: `--long-name` and `-x` at the start of a word.
+fn named_flags(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    for i in 0..chars.len() {
+        let starts_word = i == 0 || matches!(chars[i - 1], ' ' | '(' | ',' | '`');
+        if !starts_word || chars[i] != '-' {
+            continue;
+        }
+        let rest: String = chars[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == '-')
+            .collect();
+        if let Some(long) = rest.strip_prefix("--") {
+            if long.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
+                out.push(rest.clone());
+            }
+        } else if rest.len() == 2 && rest.as_bytes()[1].is_ascii_alphabetic() {
+            out.push(rest);
+        }
+    }
+    out
+}
+
+/// `:` commands a message names: `:name` at the start of a word, `name` in letters (and `!`).
+fn named_commands(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    for i in 0..chars.len() {
+        let starts_word = i == 0 || matches!(chars[i - 1], ' ' | '(' | ',' | '`');
+        if !starts_word || chars[i] != ':' {
+            continue;
+        }
+        let name: String = chars[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic() || **c == '!')
+            .collect();
+        // `:OFFSET`, `:N` are placeholders, not names.
+        if name.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Every long and short flag of maphex and its subcommands.
+fn known_flags() -> BTreeSet<String> {
+    fn walk(cmd: &clap::Command, out: &mut BTreeSet<String>) {
+        for a in cmd.get_arguments() {
+            if let Some(l) = a.get_long() {
+                out.insert(format!("--{l}"));
+            }
+            if let Some(s) = a.get_short() {
+                out.insert(format!("-{s}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, out);
+        }
+    }
+    let mut out = BTreeSet::from(["--help".to_string(), "--version".to_string()]);
+    let mut cmd = Cli::command();
+    cmd.build();
+    walk(&cmd, &mut out);
+    out
+}
+
+#[test]
+fn every_flag_and_command_a_message_names_exists() {
+    let mut files = Vec::new();
+    rust_files(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src").as_path(),
+        &mut files,
+    );
+    let flags = known_flags();
+    // Offsets that the command line takes as well as commands.
+    let offsets = ["end"];
+    let mut bad = Vec::new();
+    let mut seen_flags = 0;
+    let mut seen_commands = 0;
+    for f in &files {
+        let src = std::fs::read_to_string(f).unwrap();
+        for lit in string_literals(&src) {
+            for flag in named_flags(&lit) {
+                seen_flags += 1;
+                if !flags.contains(&flag) {
+                    bad.push(format!("{}: flag {flag} in \"{lit}\"", f.display()));
+                }
+            }
+            for c in named_commands(&lit) {
+                seen_commands += 1;
+                if !COMMANDS.contains(&c.as_str()) && !offsets.contains(&c.as_str()) {
+                    bad.push(format!("{}: command :{c} in \"{lit}\"", f.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "messages name what does not exist:\n{}",
+        bad.join("\n")
+    );
+    // The walk really found hints (it would pass vacuously on a broken scanner).
+    assert!(seen_flags >= 5, "only {seen_flags} flags found in messages");
+    assert!(
+        seen_commands >= 20,
+        "only {seen_commands} commands found in messages"
+    );
+}
+
+#[test]
+fn the_scanners_find_what_they_should() {
+    assert_eq!(
+        named_flags("x; --force-write ignores the lock, reopen without -r or (-w)"),
+        ["--force-write", "-r", "-w"]
+    );
+    assert_eq!(
+        named_flags("end-16, 0x10-0x20, -0x10"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        named_commands("use :w PATH, :e! reloads; at 0x10: no; :recover keep"),
+        ["w", "e!", "recover"]
+    );
+    assert_eq!(named_commands(":OFFSET and :N"), Vec::<String>::new());
+    assert_eq!(
+        string_literals("let a = \"one\"; // \"not\"\nlet c = '\"'; f(\"two\\\"x\");"),
+        ["one", "two\\\"x"]
+    );
+}
+
+#[test]
+fn patch_takes_the_force_write_it_suggests() {
+    // The lock message names --force-write; `maphex patch` must accept it.
+    let flags: Vec<String> = Cli::command()
+        .find_subcommand("patch")
+        .unwrap()
+        .get_arguments()
+        .filter_map(|a| a.get_long().map(str::to_string))
+        .collect();
+    assert!(flags.iter().any(|f| f == "force-write"), "{flags:?}");
+}
+
+#[test]
+fn every_listed_command_is_handled() {
+    use maphex::core::document::Document;
+    use maphex::tui::runtime::Session;
+    for name in COMMANDS {
+        let mut s = Session::new(Document::from_bytes("t", b"0123456789".to_vec()), (80, 24));
+        support::cmd(&mut s, name);
+        let m = support::message(&s);
+        assert!(
+            !m.starts_with("not a command or offset"),
+            ":{name} is listed but not handled: {m}"
+        );
+    }
+}
