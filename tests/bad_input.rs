@@ -910,7 +910,21 @@ fn bug_closing_the_terminal_leaves_maphex_spinning() {
     }
     writer.write_all(b"i41").unwrap();
     writer.flush().unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    // Wait for the edit on screen (the first byte drawn as 41), never a fixed time.
+    let nz = |n| std::num::NonZeroU16::new(n).unwrap();
+    let mut screen = vt100::Parser::new(nz(24), nz(80), 0);
+    screen.process(&seen);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !screen.screen().contents().contains("00000000  41 6f") {
+        assert!(
+            Instant::now() < deadline,
+            "the edit never showed:\n{}",
+            screen.screen().contents()
+        );
+        if let Ok(b) = rx.recv_timeout(Duration::from_millis(50)) {
+            screen.process(&b);
+        }
+    }
     // The terminal goes away: the kernel's hang-up signal.
     drop(writer);
     let pid = child.process_id().unwrap().to_string();

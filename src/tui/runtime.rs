@@ -306,6 +306,13 @@ impl Session {
         }
     }
 
+    /// Waits for the search worker's thread to end, then takes every message it sent (tests:
+    /// what a finished or cancelled search leads to is then known, with no sleep).
+    pub fn settle(&mut self) {
+        self.worker.join();
+        self.pump();
+    }
+
     /// Stops the workers (at exit).
     pub fn shutdown(&mut self) {
         self.lines.cancel();

@@ -93,3 +93,43 @@ impl Rng {
         self.next() % n
     }
 }
+
+/// The user id tests drop to when they need permission bits to count (root ignores them).
+const NOBODY: u32 = 65534;
+
+/// For a test about permissions: when this process runs as root (CI does), where permission
+/// bits block nothing, runs the test named `test` again in a child process as the user
+/// `nobody` and asserts that it ran there and passed; returns true, and the caller returns.
+/// Returns false when the caller should run its body here: not root, or this is the child.
+/// The test binary is copied to a fresh folder first, so the child can run it wherever the
+/// checkout lives. Nothing is skipped: a child that cannot start fails the test.
+pub fn rerun_unprivileged(test: &str) -> bool {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    const CHILD: &str = "MAPHEX_TEST_UNPRIVILEGED";
+    let euid = std::fs::metadata("/proc/self").unwrap().uid();
+    if euid != 0 || std::env::var_os(CHILD).is_some() {
+        return false;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let exe = dir.path().join("test-binary");
+    std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = std::process::Command::new(&exe)
+        .args([test, "--exact", "--test-threads=1", "--nocapture"])
+        .env(CHILD, "1")
+        .current_dir(dir.path())
+        .uid(NOBODY)
+        .gid(NOBODY)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{test} as the user nobody: {:?}\n{stdout}\n{stderr}",
+        out.status
+    );
+    true
+}
