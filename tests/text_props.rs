@@ -8,16 +8,23 @@
 //! with context equals decoding the whole buffer and slicing. Lines: `line_of`, `start_of`
 //! and `line_range` against a naive model, for full and partial indexes, any chunking, any
 //! checkpoint spacing, and after invalidation; wrapping covers the range with rows that fit.
+//! Screen: the text pane drawn into a `vt100` screen keeps every row as wide as its bytes,
+//! also for a terminal whose width tables stop at Unicode 10.0.
 #![allow(clippy::unwrap_used)]
 
 use std::ops::Range;
 
+use maphex::core::document::Document;
 use maphex::core::lines::{
     LineError, LineIndex, LineIndexBuilder, LineIndexConfig, VisualRow, without_newline, wrap,
 };
 use maphex::core::text::{Cell, CellKind, Encoding, cells, is_safe_to_draw, read_cells};
+use maphex::tui::runtime::Session;
+use maphex::tui::ui;
 use proptest::prelude::*;
-use unicode_width::UnicodeWidthChar;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Characters that exercise every branch: wide, combining, format, bidi, C1, private use,
 /// noncharacters, emoji and modifiers, regional indicators, Latin-1, line separators.
@@ -65,6 +72,13 @@ const INTERESTING: &[char] = &[
     '\u{e0100}',
     '\u{10ffff}',
     '\u{ff9e}',
+    // Unassigned (the finding "columns shift for unassigned code points"), assigned after
+    // Unicode 10.0, or of a width terminals disagree on.
+    '\u{378}',
+    '\u{7fc}',
+    '\u{9f292}',
+    '\u{1f970}',
+    '\u{2630}',
 ];
 
 fn interesting_char() -> impl Strategy<Value = char> {
@@ -207,6 +221,107 @@ proptest! {
                     CellKind::Continuation | CellKind::Covered | CellKind::Invalid
                         | CellKind::WideChar | CellKind::Clipped
                 ));
+            }
+        }
+    }
+}
+
+// ---- the text pane on a terminal screen ---------------------------------------------------
+
+/// The columns a terminal whose width table is Unicode 10.0 gives `c`: `unicode-width`'s for
+/// ASCII and what Unicode 10.0 assigned, none for anything else (tmux gives a code point its
+/// `wcwidth` does not know no column). `vt100` measures like the app, so this is what lets
+/// the property below see the rows that older terminals draw short.
+fn old_terminal_width(c: char) -> usize {
+    if c.is_ascii() || unic_ucd_age::Age::of(c).is_some() {
+        c.width().unwrap_or(0)
+    } else {
+        0
+    }
+}
+
+/// `vt100` takes a printed U+FFFD for a decoding error and drops it (no column), unlike
+/// terminals; the screen is fed this stand-in instead, a private-use character the pane never
+/// draws (one column by `unicode-width`), and read back as U+FFFD.
+const VT100_FFFD: char = '\u{e000}';
+const VT100_STAND_IN: &str = "\u{e000}";
+
+/// The whole screen of `bytes` in the hex view, as ratatui writes a first frame to a
+/// terminal: each row's symbols one after the other, the cell after a wide symbol skipped
+/// (the terminal's cursor steps over it), from the row's first column.
+fn screen_stream(bytes: Vec<u8>, size: (u16, u16)) -> (Vec<u8>, Vec<String>, Session) {
+    let s = Session::new(Document::from_bytes("p.bin", bytes), size);
+    let mut t = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+    t.draw(|f| ui::draw(f, &s.app)).unwrap();
+    let buf = t.backend().buffer();
+    let mut out = Vec::new();
+    let mut rows = Vec::new();
+    for y in 0..size.1 {
+        out.extend_from_slice(format!("\x1b[{};1H", y + 1).as_bytes());
+        let mut x = 0;
+        let mut row = String::new();
+        while x < size.0 {
+            let sym = buf[(x, y)].symbol();
+            row.push_str(sym);
+            x += u16::try_from(sym.width().max(1)).unwrap();
+        }
+        out.extend_from_slice(row.replace('\u{fffd}', VT100_STAND_IN).as_bytes());
+        rows.push(row);
+    }
+    (out, rows, s)
+}
+
+/// Random bytes, and bytes that are mostly characters of every kind.
+fn pane_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..400),
+        proptest::collection::vec(bytes(), 1..10).prop_map(|v| v.concat()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Random bytes rendered through the text pane into a `vt100` screen keep every row the
+    /// same width: each full row's text ends at the pane's last column, nothing is drawn
+    /// after it, and a terminal with Unicode 10.0 tables gives every character on it the
+    /// columns `vt100` gave (so the row is as wide there too).
+    #[test]
+    fn text_pane_rows_keep_their_width_on_a_terminal_screen(bytes in pane_bytes()) {
+        let size = (80, 24);
+        let len = bytes.len();
+        let (stream, rows, s) = screen_stream(bytes, size);
+        let nz = |n: u16| std::num::NonZeroU16::new(n).unwrap();
+        let mut parser = vt100::Parser::new(nz(size.1), nz(size.0), 0);
+        parser.process(&stream);
+        let screen = parser.screen();
+        let l = s.app.layout();
+        let text_x = u16::try_from(l.text_x.unwrap()).unwrap();
+        let cols = u16::try_from(l.cols).unwrap();
+        let full_rows = (len / l.cols).min(l.rows);
+        for row in 0..u16::try_from(full_rows).unwrap() {
+            let line = &rows[usize::from(row)];
+            let mut col = text_x;
+            let mut old = 0;
+            while col < text_x + cols {
+                let cell = screen.cell(row, col).unwrap();
+                let contents = cell.contents();
+                let c = contents.chars().next();
+                prop_assert!(c.is_some() && !cell.is_wide_continuation(),
+                    "row {} column {} empty: {:?}", row, col, line);
+                let c = c.map(|c| if c == VT100_FFFD { '\u{fffd}' } else { c }).unwrap();
+                let w = if cell.is_wide() { 2 } else { 1 };
+                prop_assert_eq!(old_terminal_width(c), w,
+                    "U+{:04X} on row {} is {} columns in vt100 but not in a Unicode 10.0 \
+                     terminal: {:?}", u32::from(c), row, w, line);
+                old += w;
+                col += w as u16;
+            }
+            prop_assert_eq!(col, text_x + cols, "row {} ends at {}: {:?}", row, col, line);
+            prop_assert_eq!(old, usize::from(cols));
+            for x in text_x + cols..size.0 {
+                prop_assert!(screen.cell(row, x).unwrap().contents().trim().is_empty(),
+                    "row {} has something at column {}: {:?}", row, x, line);
             }
         }
     }
