@@ -126,7 +126,7 @@ fn view_move_jump_help_and_quit() {
     wait_status(&mut t, &at(0x2e0, 0x0a));
     wait_row(&mut t, "000002e0  0a");
     assert!(
-        t.row(STATUS).contains(" 99% "),
+        t.row(STATUS).contains(" 100% "),
         "{}",
         t.report("percent at the last byte")
     );
@@ -742,8 +742,10 @@ fn help_overlay_scrolls_to_every_line_at_80x24() {
         }
         let first = t.row(1);
         t.send("j");
+        // It scrolls, or (a frame that came in pieces) the end is on screen already: the
+        // help stops at its end, so one more `j` changes nothing.
         t.wait_for("the help to scroll", |s| {
-            s.lines().nth(1) != Some(first.as_str())
+            s.lines().nth(1) != Some(first.as_str()) || s.contains(":y hex|text|c")
         });
         seen.push_str(&t.text());
     }

@@ -212,8 +212,9 @@ fn model(f: &Form, cursor: u64, len: u64, allow_end: bool) -> Result<u64, ExprEr
         Form::Plus(n) => cursor.checked_add(n).ok_or_else(overflow)?,
         Form::Minus(n) => cursor.checked_sub(n).ok_or(ExprError::BeforeStart)?,
         Form::End => return Ok(last),
-        Form::EndMinus(n) => len.checked_sub(n).ok_or(ExprError::BeforeStart)?,
-        Form::EndPlus(n) => len.checked_add(n).ok_or_else(overflow)?,
+        // Counted from what `end` names: `end-0` is `end`.
+        Form::EndMinus(n) => last.checked_sub(n).ok_or(ExprError::BeforeStart)?,
+        Form::EndPlus(n) => last.checked_add(n).ok_or_else(overflow)?,
         Form::Percent(p) => {
             let t = u128::from(len) * u128::from(p) / 100;
             return Ok(u64::try_from(t).unwrap().min(last));

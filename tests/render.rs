@@ -235,3 +235,28 @@ fn offsets_past_4_gib_get_nine_digits() {
         row(buf, 22)
     );
 }
+
+/// Regression (fixed): at 80×15, 40 × `j` scrolled the help past its end, leaving an empty
+/// box. Scrolling now stops with the last line at the bottom of the box.
+#[test]
+fn help_stops_scrolling_at_its_end() {
+    let mut s = Session::new(sample(), (80, 15));
+    keys(&mut s, "?");
+    keys(&mut s, &"j".repeat(40));
+    let t = screen(&s, 80, 15);
+    let buf = t.backend().buffer();
+    let rows: Vec<String> = (0..15).map(|y| row(buf, y)).collect();
+    let bottom = rows.iter().rposition(|r| r.contains('└')).unwrap();
+    let last_inner = &rows[bottom - 1];
+    assert!(
+        last_inner.contains(":recover"),
+        "the last help line is not at the bottom:\n{}",
+        rows.join("\n")
+    );
+    // One more `j` changes nothing, and `k` scrolls back at once.
+    let before = s.app.help_scroll;
+    keys(&mut s, "j");
+    assert_eq!(s.app.help_scroll, before);
+    keys(&mut s, "k");
+    assert_eq!(s.app.help_scroll, before - 1);
+}

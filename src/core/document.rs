@@ -562,7 +562,9 @@ impl Document {
 
     /// True when there are edits not yet saved (or, in write-through, not yet flushed).
     pub fn is_dirty(&self) -> bool {
-        !self.overlay.is_empty() || self.len != self.base_len || self.group.is_some()
+        !self.overlay.is_empty()
+            || self.len != self.base_len
+            || self.group.as_ref().is_some_and(|g| !g.is_empty())
     }
 
     /// Bytes that differ from disk (appended bytes included).

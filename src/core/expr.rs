@@ -103,11 +103,13 @@ pub fn resolve(expr: &str, cursor: u64, len: u64, allow_end: bool) -> Result<u64
         let mut chars = rest.chars();
         let sign = chars.next();
         let n = chars.as_str();
+        // Counted from what `end` names (the last byte, or the append position), so that
+        // `end-0` is `end` and `end-1` the byte before it.
         match sign {
-            Some('-') => len
+            Some('-') => last
                 .checked_sub(parse_number(n)?)
                 .ok_or(ExprError::BeforeStart)?,
-            Some('+') => len
+            Some('+') => last
                 .checked_add(parse_number(n)?)
                 .ok_or_else(|| ExprError::Overflow(e.to_string()))?,
             _ => return Err(ExprError::Invalid(e.to_string())),
@@ -177,7 +179,10 @@ mod tests {
         assert_eq!(resolve("100%", 0, 1000, false), Ok(999));
         assert_eq!(resolve("end", 0, 1000, false), Ok(999));
         assert_eq!(resolve("end", 0, 1000, true), Ok(1000));
-        assert_eq!(resolve("end-16", 0, 1000, false), Ok(984));
+        assert_eq!(resolve("end-16", 0, 1000, false), Ok(983));
+        assert_eq!(resolve("end-0", 0, 1000, false), Ok(999));
+        assert_eq!(resolve("end-1", 0, 1000, false), Ok(998));
+        assert_eq!(resolve("end-16", 0, 1000, true), Ok(984));
         assert_eq!(resolve("0", 0, 0, false), Ok(0));
     }
 

@@ -436,15 +436,18 @@ impl App {
             };
         }
         if self.show_help {
+            let (w, h) = self.size;
+            let max = crate::tui::help::HelpLayout::new(ratatui::layout::Rect::new(0, 0, w, h))
+                .max_scroll;
             match key.code {
                 KeyCode::Down | KeyCode::Char('j') => {
-                    self.help_scroll = self.help_scroll.saturating_add(1);
+                    self.help_scroll = self.help_scroll.saturating_add(1).min(max);
                 }
                 KeyCode::Up | KeyCode::Char('k') => {
                     self.help_scroll = self.help_scroll.saturating_sub(1);
                 }
                 KeyCode::PageDown | KeyCode::Char(' ') => {
-                    self.help_scroll = self.help_scroll.saturating_add(10);
+                    self.help_scroll = self.help_scroll.saturating_add(10).min(max);
                 }
                 KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
                 _ => {

@@ -11,7 +11,7 @@ use crate::tui::app::ViewOpts;
 pub enum Cols {
     /// Exactly this many (clipped if the terminal is narrower).
     Fixed(usize),
-    /// As many as fit, in multiples of the group size where at least one group fits.
+    /// The largest power of two (1, 2, 4 … 2048) that fits the terminal width.
     Auto,
 }
 
@@ -91,8 +91,9 @@ impl Layout {
                 while need(n + 1) <= w && n < 4096 {
                     n += 1;
                 }
-                let unit = if group >= 4 { 8 } else { 4 };
-                if n >= unit { n - n % unit } else { n }
+                // The largest power of two that fits, so every row starts at a round offset
+                // (0x20, 0x40 …, never 0x18, 0x30 …); `--cols 24` still gives 24.
+                1 << n.ilog2()
             }
         };
         let hex_x = show_hex.then_some(start);

@@ -5,6 +5,7 @@ pub mod action;
 pub mod app;
 pub mod commands;
 pub mod config;
+pub mod help;
 pub mod input;
 pub mod keymap;
 pub mod layout;

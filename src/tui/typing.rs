@@ -10,7 +10,13 @@ impl App {
         if matches!(self.mode, InputMode::Edit { .. }) {
             self.doc.end_group();
             self.mode = InputMode::Normal;
-            self.cursor = self.cursor.min(self.max_cursor());
+            // Typing that ran up to the end leaves the cursor where the next `i` appends.
+            let len = self.doc.len();
+            let appended =
+                self.cursor == len && self.edit_span.as_ref().is_some_and(|s| s.end == len);
+            if !appended {
+                self.cursor = self.cursor.min(self.max_cursor());
+            }
         }
     }
 

@@ -161,6 +161,6 @@ pub fn render(buf: &mut Buffer, app: &App, width: u16, height: u16) {
     status::render(buf, app, &layout, theme);
     message::render(buf, app, &layout, theme);
     if app.show_help {
-        help::render(buf, app, theme);
+        help::render(buf, app.help_scroll, theme);
     }
 }

@@ -54,10 +54,11 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
         .read(app.cursor..app.cursor + 1)
         .first()
         .map_or_else(|| "--".to_string(), |b| format!("{b:02x}"));
-    let pct = if len == 0 {
+    // Of the way from the first byte to the last: the last byte is 100 %.
+    let pct = if len <= 1 {
         100
     } else {
-        (u128::from(app.cursor) * 100 / u128::from(len)) as u64
+        (u128::from(app.cursor.min(len - 1)) * 100 / u128::from(len - 1)) as u64
     };
     // The right part (where the cursor is) matters most: it is never cut; the path gives way,
     // shortened from the left, then the mode notes.

@@ -1,0 +1,104 @@
+//! The help overlay's content and geometry, generated from the action table (never a
+//! hand-written key list): what `ui::help` draws, and how far it can scroll, so that the app
+//! stops scrolling at its end.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::tui::action::ACTIONS;
+
+/// Lines of the help text: (keys, description).
+pub fn lines() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = ACTIONS
+        .iter()
+        .map(|b| (b.keys.join(" "), b.doc.to_string()))
+        .collect();
+    out.push((String::new(), String::new()));
+    out.push((
+        "edit mode".into(),
+        "hex digits in the hex pane, any character in the text pane".into(),
+    ));
+    out.push((
+        "commands".into(),
+        ":w  :w!  :w PATH  :wq  :q  :q!  :e!  :OFFSET  :line N".into(),
+    ));
+    out.push((
+        String::new(),
+        ":set cols|group|offsets|hex|text|inspector|endian|encoding VALUE".into(),
+    ));
+    out.push((String::new(), ":y hex|text|c  :fill HEX  :recover".into()));
+    out
+}
+
+/// Where the overlay goes on a screen of `area`, its text, and how far it scrolls.
+pub struct HelpLayout {
+    /// The box, border included.
+    pub rect: Rect,
+    /// Width of the keys column.
+    pub keys_w: usize,
+    /// The text, one entry per line before wrapping.
+    pub text: Vec<(String, String)>,
+    /// The largest useful scroll: the last line at the bottom of the box.
+    pub max_scroll: u16,
+}
+
+impl HelpLayout {
+    /// The overlay centred on `area`.
+    pub fn new(area: Rect) -> Self {
+        let text = lines();
+        let keys_w = text
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        let doc_w = text
+            .iter()
+            .map(|(_, d)| d.chars().count())
+            .max()
+            .unwrap_or(0);
+        let w = u16::try_from(keys_w + doc_w + 5)
+            .unwrap_or(u16::MAX)
+            .min(area.width);
+        let h = u16::try_from(text.len() + 2)
+            .unwrap_or(u16::MAX)
+            .min(area.height);
+        let rect = Rect::new(
+            area.x + (area.width - w) / 2,
+            area.y + (area.height - h) / 2,
+            w,
+            h,
+        );
+        let mut me = Self {
+            rect,
+            keys_w,
+            text,
+            max_scroll: 0,
+        };
+        let inner = (w.saturating_sub(2), h.saturating_sub(2));
+        let wrapped = me.paragraph(Span::raw).line_count(inner.0.max(1));
+        me.max_scroll =
+            u16::try_from(wrapped.saturating_sub(usize::from(inner.1))).unwrap_or(u16::MAX);
+        me
+    }
+
+    /// True when the text is longer than the box (it scrolls).
+    pub fn scrolls(&self) -> bool {
+        self.max_scroll > 0
+    }
+
+    /// The text as a wrapping paragraph; `keys` styles the keys column.
+    pub fn paragraph(&self, keys: impl Fn(String) -> Span<'static>) -> Paragraph<'static> {
+        let body: Vec<Line> = self
+            .text
+            .iter()
+            .map(|(k, d)| {
+                Line::from(vec![
+                    keys(format!("{k:<w$} ", w = self.keys_w)),
+                    Span::raw(d.clone()),
+                ])
+            })
+            .collect();
+        Paragraph::new(body).wrap(Wrap { trim: false })
+    }
+}
