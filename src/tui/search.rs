@@ -29,6 +29,9 @@ pub struct SearchUi {
     pub kind: QueryKind,
     /// Fold case (Ctrl-T in the prompt); regex patterns can also say `(?i)`.
     pub ignore_case: bool,
+    /// Unicode semantics for regex patterns (Ctrl-X in the prompt; `(?u)` in the pattern);
+    /// off means bytes, as Python's `re` on bytes.
+    pub unicode: bool,
     /// Matches stored before only counting.
     pub store_cap: u64,
     /// The pattern text of the last search.
@@ -73,6 +76,7 @@ impl Default for SearchUi {
         Self {
             kind: QueryKind::Regex,
             ignore_case: false,
+            unicode: false,
             store_cap: STORE_CAP,
             text: String::new(),
             pattern: None,
@@ -115,6 +119,7 @@ impl SearchUi {
             kind,
             pattern: text.to_string(),
             case_insensitive: self.ignore_case,
+            unicode: self.unicode,
         };
         let pattern = query.compile().map_err(|e| e.to_string())?;
         self.kind = kind;
