@@ -630,7 +630,7 @@ proptest! {
                     assert!(m.start >= last_progress, "a match before the reported progress");
                     got.push((m.start, m.end()));
                 }
-                ScanEvent::Progress(p) => {
+                ScanEvent::Progress { pos: p, .. } => {
                     assert!(p >= last_progress);
                     last_progress = p;
                 }

@@ -68,6 +68,10 @@ pub enum WorkerMsg {
         matches: Vec<Match>,
         /// Matches counted but not sent.
         unsent: u64,
+        /// Among the unsent, about one per [`POINT_EVERY`] bytes: `(end, n)` where the
+        /// iteration stood after the `n`-th match (1-based), which ended at `end`. The UI
+        /// resumes exact navigation past the cap from these.
+        points: Vec<(u64, u64)>,
     },
     /// Scanned up to `pos`.
     Progress {
@@ -75,6 +79,9 @@ pub enum WorkerMsg {
         generation: u64,
         /// Offset reached.
         pos: u64,
+        /// The iteration's state there ([`Scanner::resume_state`]); every match sent or
+        /// counted before this message starts before `state.0`.
+        state: (u64, Option<u64>),
     },
     /// Finished or cancelled.
     Done {
@@ -144,9 +151,19 @@ pub struct ScanSummary {
 pub enum ScanEvent {
     /// The next match of the one forward leftmost-first scan.
     Match(Match),
-    /// Every match starting before this offset has been reported.
-    Progress(u64),
+    /// Every match starting before `pos` has been reported, and the iteration stands at
+    /// `state` ([`Scanner::resume_state`]): resuming there gives the rest exactly.
+    Progress {
+        /// Offset reached.
+        pos: u64,
+        /// Where the iteration stands.
+        state: (u64, Option<u64>),
+    },
 }
+
+/// Past the index cap, the worker reports a resumption point about this often (bytes), so
+/// `n`/`N` and highlights past the cap scan at most about this much.
+pub const POINT_EVERY: u64 = 1 << 20;
 
 /// Segments scanned ahead of the merge, per thread: bounds the memory held by segments
 /// waiting for an earlier one (a segment holds its matches; 16 MiB of dense text is about
@@ -176,7 +193,7 @@ pub fn scan_source(
         &never,
         &mut |e| match e {
             ScanEvent::Match(m) => sink(m),
-            ScanEvent::Progress(_) => true,
+            ScanEvent::Progress { .. } => true,
         },
     )
 }
@@ -228,7 +245,11 @@ pub fn scan_parallel<S: ByteSource + Sync + ?Sized>(
                 keep_going = on(ScanEvent::Match(m));
                 keep_going
             });
-            if !keep_going || !on(ScanEvent::Progress(seg.range.end.min(src.len()))) {
+            let progress = ScanEvent::Progress {
+                pos: seg.range.end.min(src.len()),
+                state: merger.state(),
+            };
+            if !keep_going || !on(progress) {
                 stopped = true;
                 break;
             }
@@ -264,7 +285,11 @@ fn scan_sequential<S: ByteSource + ?Sized>(
     let mut stopped = false;
     loop {
         let r = scanner.step(src, |m| on(ScanEvent::Match(m)));
-        if r == StepResult::Stopped || !on(ScanEvent::Progress(scanner.position())) {
+        let progress = ScanEvent::Progress {
+            pos: scanner.position(),
+            state: scanner.resume_state(),
+        };
+        if r == StepResult::Stopped || !on(progress) {
             stopped = true;
             break;
         }
@@ -383,6 +408,9 @@ fn run(req: &SearchRequest, cancel: &AtomicBool, tx: &Sender<WorkerMsg>) {
     let mut sent = 0u64;
     let mut batch = Vec::new();
     let mut unsent = 0u64;
+    let mut count = 0u64;
+    let mut points = Vec::new();
+    let mut next_point = 0u64;
     let mut gone = false;
     let summary = scan_parallel(
         &req.pattern,
@@ -394,15 +422,20 @@ fn run(req: &SearchRequest, cancel: &AtomicBool, tx: &Sender<WorkerMsg>) {
         cancel,
         &mut |e| match e {
             ScanEvent::Match(m) => {
+                count += 1;
                 if sent <= req.store_cap {
                     batch.push(m);
                     sent += 1;
                 } else {
                     unsent += 1;
+                    if m.end() >= next_point {
+                        points.push((m.end(), count));
+                        next_point = m.end().saturating_add(POINT_EVERY);
+                    }
                 }
                 true
             }
-            ScanEvent::Progress(pos) => {
+            ScanEvent::Progress { pos, state } => {
                 if !batch.is_empty() || unsent > 0 {
                     let matches = std::mem::take(&mut batch);
                     let n = std::mem::take(&mut unsent);
@@ -411,6 +444,7 @@ fn run(req: &SearchRequest, cancel: &AtomicBool, tx: &Sender<WorkerMsg>) {
                             generation,
                             matches,
                             unsent: n,
+                            points: std::mem::take(&mut points),
                         })
                         .is_err()
                     {
@@ -418,7 +452,14 @@ fn run(req: &SearchRequest, cancel: &AtomicBool, tx: &Sender<WorkerMsg>) {
                         return false;
                     }
                 }
-                if tx.send(WorkerMsg::Progress { generation, pos }).is_err() {
+                if tx
+                    .send(WorkerMsg::Progress {
+                        generation,
+                        pos,
+                        state,
+                    })
+                    .is_err()
+                {
                     gone = true;
                     return false;
                 }
@@ -434,6 +475,7 @@ fn run(req: &SearchRequest, cancel: &AtomicBool, tx: &Sender<WorkerMsg>) {
             generation,
             matches: batch,
             unsent,
+            points,
         });
     }
     let _ = tx.send(WorkerMsg::Done {
