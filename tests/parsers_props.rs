@@ -343,7 +343,7 @@ proptest! {
 
     #[test]
     fn text_queries_always_compile(text in input(REGEX_PIECES, 10), ci in any::<bool>()) {
-        let q = Query { kind: QueryKind::Text, pattern: text.clone(), case_insensitive: ci };
+        let q = Query { kind: QueryKind::Text, pattern: text.clone(), case_insensitive: ci, unicode: false };
         prop_assert_eq!(q.compile().is_ok(), !text.is_empty(), "{:?}", text);
     }
 
@@ -352,7 +352,7 @@ proptest! {
         text in input(REGEX_PIECES, 10),
         ci in any::<bool>(),
     ) {
-        let q = Query { kind: QueryKind::Regex, pattern: text.clone(), case_insensitive: ci };
+        let q = Query { kind: QueryKind::Regex, pattern: text.clone(), case_insensitive: ci, unicode: false };
         if let Err(e) = q.compile() {
             let msg = e.to_string();
             prop_assert!(!msg.is_empty() && !msg.contains('\n'), "{:?}: {:?}", text, msg);

@@ -91,6 +91,7 @@ fn compile(index: usize) -> (Pattern, Regex) {
     let pattern = query.compile().expect("test patterns compile");
     let oracle = RegexBuilder::new(pattern.regex_source())
         .case_insensitive(pattern.is_case_insensitive())
+        .unicode(pattern.is_unicode())
         .build()
         .expect("the regex crate accepts what we compile");
     (pattern, oracle)
@@ -259,7 +260,15 @@ proptest! {
             }
         }
         if case.owned {
-            let bound = case.chunk.saturating_add(scanner.overlap()).saturating_add(2 * LOOK_AROUND);
+            // A window of one chunk plus the overlap, or the growing window that follows a
+            // match running past it (4 times what was seen of it, at least 64 KiB).
+            let longest = expected.iter().map(|&(s, e)| e - s).max().unwrap_or(0);
+            let follow = (4 * (longest + case.chunk + scanner.overlap())).max(64 << 10);
+            let bound = case
+                .chunk
+                .saturating_add(scanner.overlap())
+                .max(if scanner.overlap() < longest.max(1) { follow } else { 0 })
+                .saturating_add(2 * LOOK_AROUND);
             prop_assert!(copying.largest.get() <= bound, "read {} > {}", copying.largest.get(), bound);
         }
     }
@@ -415,5 +424,244 @@ fn matches_straddling_every_boundary_of_a_larger_buffer() {
             hay.as_slice(),
         );
         assert_eq!(got, expected, "{:?}", PATTERNS[index]);
+    }
+}
+
+// ------------------------------------------------------------ issue 10: byte semantics
+
+/// A random pattern from a grammar of the constructs the README's table names: bytes
+/// written as `\xNN` (ASCII and not), `.` and `(?s:.)`, the ASCII classes, `\b`, `(?i)`,
+/// a non-ASCII character written as itself, classes, alternation and repetition (greedy and
+/// lazy), anchors.
+fn grammar() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("a".to_string()),
+        Just("b".to_string()),
+        Just("N".to_string()),
+        Just(" ".to_string()),
+        Just(r"\xde".to_string()),
+        Just(r"\xad".to_string()),
+        Just(r"\xff".to_string()),
+        Just(r"\xc3".to_string()),
+        Just(r"\x0a".to_string()),
+        Just(".".to_string()),
+        Just("(?s:.)".to_string()),
+        Just(r"\w".to_string()),
+        Just(r"\d".to_string()),
+        Just(r"\s".to_string()),
+        Just(r"\b".to_string()),
+        Just(r"\B".to_string()),
+        Just("é".to_string()),
+        Just("[a-c]".to_string()),
+        Just(r"[^\x00-\x7f]".to_string()),
+        Just(r"[\xde-\xff]".to_string()),
+        Just("(?m:^)".to_string()),
+        Just("(?m:$)".to_string()),
+    ];
+    leaf.prop_recursive(3, 12, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 2..4).prop_map(|v| v.concat()),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("(?:{a}|{b})")),
+            (inner.clone(), 0..6_usize).prop_map(|(a, op)| {
+                let op = ["*", "+", "?", "{1,3}", "*?", "+?"][op];
+                format!("(?:{a}){op}")
+            }),
+            inner.clone().prop_map(|a| format!("(?i:{a})")),
+        ]
+    })
+}
+
+/// Haystack fragments for the grammar: the bytes it names, valid and invalid UTF-8.
+const BYTE_PIECES: &[&[u8]] = &[
+    b"a",
+    b"b",
+    b"c",
+    b"A",
+    b"N",
+    b"n",
+    b" ",
+    b"\n",
+    b"1",
+    b"_",
+    b"\xde\xad",
+    b"\xbe\xef",
+    b"\xff",
+    b"\xc3\xa9",
+    b"\xc3",
+    b"\xc3\x89",
+    b"\x00",
+    b"\x7f",
+    b"ab",
+    b"\xe2\x82\xac",
+];
+
+fn byte_hay() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(0..BYTE_PIECES.len(), 0..100).prop_map(|v| {
+        v.iter()
+            .flat_map(|&i| BYTE_PIECES[i].iter().copied())
+            .collect()
+    })
+}
+
+fn bytes_oracle(p: &str, ci: bool) -> Regex {
+    RegexBuilder::new(p)
+        .unicode(false)
+        .case_insensitive(ci)
+        .build()
+        .expect("the grammar's patterns compile in byte mode")
+}
+
+fn oracle_matches(re: &Regex, hay: &[u8]) -> Vec<(u64, u64)> {
+    re.find_iter(hay)
+        .map(|m| (m.start() as u64, m.end() as u64))
+        .collect()
+}
+
+fn merged_matches(
+    pattern: &Pattern,
+    hay: &[u8],
+    config: ScanConfig,
+    sizes: &[u64],
+) -> Vec<(u64, u64)> {
+    use maphex::core::search::{Merger, scan_segment};
+    // Segments of the random sizes, cycling, then one to the end.
+    let mut ranges = Vec::new();
+    let mut at = 0u64;
+    for &size in sizes.iter().cycle().take(200) {
+        if at >= hay.len() as u64 {
+            break;
+        }
+        ranges.push(at..at + size);
+        at += size;
+    }
+    ranges.push(at..u64::MAX);
+    let mut merger = Merger::new(pattern, config, 0, None);
+    let mut out = Vec::new();
+    for range in ranges {
+        let seg = scan_segment(pattern, hay, range, config);
+        merger.push(hay, &seg, |m| {
+            out.push((m.start, m.end()));
+            true
+        });
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// The default semantics are `regex::bytes` with Unicode off over the whole slice, on
+    /// every path: one scanner, segments of random sizes merged (parts shorter than a
+    /// match included), and the re-search after an edit.
+    #[test]
+    fn default_semantics_equal_regex_bytes_without_unicode_on_every_path(
+        p in grammar(),
+        ci in any::<bool>(),
+        hay in byte_hay(),
+        chunk in 1..40_u64,
+        sizes in prop::collection::vec(1..24_u64, 1..5),
+        edit_at in any::<prop::sample::Index>(),
+        edit in prop::collection::vec(0..BYTE_PIECES.len(), 1..3),
+    ) {
+        let mut query = Query::new(QueryKind::Regex, p.clone());
+        query.case_insensitive = ci;
+        let pattern = query.compile().expect("grammar patterns compile");
+        prop_assert!(!pattern.is_unicode());
+        let oracle = bytes_oracle(&p, ci);
+        let expected = oracle_matches(&oracle, &hay);
+        // The overlap covers every match here (the documented exact regime); the chunks
+        // and parts are still far smaller than the matches.
+        let config = ScanConfig { chunk, max_match: 1 << 20 };
+
+        let single = scan_all(&mut Scanner::whole(&pattern, config), hay.as_slice());
+        prop_assert_eq!(&single, &expected, "single: {}", p);
+        let merged = merged_matches(&pattern, &hay, config, &sizes);
+        prop_assert_eq!(&merged, &expected, "merged {:?}: {}", sizes, p);
+
+        // The re-search after an edit, as the UI does it.
+        let mut index = MatchIndex::new();
+        index.extend(single.iter().map(|&(s, e)| Match::new(s, e - s)));
+        let mut hay = hay;
+        if hay.is_empty() {
+            return Ok(());
+        }
+        let bytes: Vec<u8> = edit.iter().flat_map(|&i| BYTE_PIECES[i].iter().copied()).collect();
+        let a = edit_at.index(hay.len());
+        let b = (a + bytes.len()).min(hay.len());
+        hay[a..b].copy_from_slice(&bytes[..b - a]);
+        let restart = index.restart_point(a as u64, config.overlap(&pattern));
+        let mut scanner = Scanner::new(&pattern, restart.scan_from..u64::MAX, config);
+        if let Some(end) = restart.previous_match_end {
+            scanner = scanner.with_previous_match_end(end);
+        }
+        let mut found = Vec::new();
+        let mut resync = None;
+        scanner.run(hay.as_slice(), |m: Match| {
+            if m.end() >= b as u64 + LOOK_AROUND && index.contains(m) {
+                resync = Some(m.start);
+                return false;
+            }
+            found.push(m);
+            true
+        });
+        index.replace_range(restart.replace_from..resync.unwrap_or(u64::MAX), found);
+        let got: Vec<(u64, u64)> = index.iter().map(|m| (m.start, m.end())).collect();
+        prop_assert_eq!(got, oracle_matches(&oracle, &hay), "after edit: {}", p);
+    }
+
+    /// The threaded driver the UI and `find` use, with segments as small as one byte.
+    #[test]
+    fn the_threaded_scan_equals_one_forward_scan(
+        case in case(),
+        chunk in 1..48_u64,
+        threads in 1..4_usize,
+    ) {
+        use maphex::tui::search_worker::{ScanEvent, scan_parallel};
+        use std::sync::atomic::AtomicBool;
+        let (pattern, _) = compile(case.pattern);
+        let config = ScanConfig { chunk, max_match: 1 << 20 };
+        let hay = case.hay.as_slice();
+        let want = scan_all(&mut Scanner::whole(&pattern, config), hay);
+        let mut got = Vec::new();
+        let mut last_progress = 0;
+        let summary = scan_parallel(&pattern, hay, 0..u64::MAX, None, config, threads, &AtomicBool::new(false), &mut |e| {
+            match e {
+                ScanEvent::Match(m) => {
+                    assert!(m.start >= last_progress, "a match before the reported progress");
+                    got.push((m.start, m.end()));
+                }
+                ScanEvent::Progress { pos: p, .. } => {
+                    assert!(p >= last_progress);
+                    last_progress = p;
+                }
+            }
+            true
+        });
+        prop_assert!(!summary.stopped);
+        prop_assert_eq!(last_progress, hay.len() as u64);
+        prop_assert_eq!(got, want);
+    }
+}
+
+/// Issue 10's measured disagreements with Python's `re` over a bytes mmap, as regressions.
+#[test]
+fn issue_10_bytes_patterns_find_the_bytes() {
+    let mut hay = Vec::new();
+    for i in 0..50u8 {
+        hay.extend_from_slice(b"text \xde\xad\xbe\xef ");
+        hay.extend_from_slice(&[0x80 | i, 0xc3, b'e', 0xff, b'x', b's', b'\n']);
+    }
+    for (p, n) in [
+        (r"\xde\xad\xbe\xef", 50),
+        (r"(?s)e.{2}s", 50),
+        (r"[^\x00-\x7f]{2}", 150),
+    ] {
+        let pattern = Query::new(QueryKind::Regex, p).compile().unwrap();
+        let got = scan_all(
+            &mut Scanner::whole(&pattern, ScanConfig::default()),
+            hay.as_slice(),
+        );
+        assert_eq!(got, oracle_matches(&bytes_oracle(p, false), &hay), "{p}");
+        assert_eq!(got.len(), n, "{p}");
     }
 }

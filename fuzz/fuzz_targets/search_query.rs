@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let _ = parse_hex(&text);
     for kind in QueryKind::ALL {
-        let q = Query { kind, pattern: text.to_string(), case_insensitive: data.len() % 2 == 0 };
+        let q = Query { kind, pattern: text.to_string(), case_insensitive: data.len() % 2 == 0, unicode: data.len() % 3 == 0 };
         if let Ok(p) = q.compile() {
             let mut s = Scanner::new(&p, 0..u64::MAX, ScanConfig { chunk: 7, max_match: 64 });
             s.run(data, |_| true);

@@ -1,4 +1,4 @@
-//! `maphex dump`: xxd's default format, byte for byte.
+//! `maphex dump`: xxd's default format, byte for byte, of a file or of standard input.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,15 +7,15 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use crate::core::document::Mode;
 use crate::core::dump::{effective_cols, write_xxd};
 use crate::core::expr;
 
 /// Arguments of `maphex dump`.
 #[derive(Debug, Args)]
 pub struct DumpArgs {
-    /// The file to dump.
-    pub file: PathBuf,
+    /// The file to dump; `-` (or no file, with a pipe on standard input) reads standard
+    /// input, as xxd does.
+    pub file: Option<PathBuf>,
     /// Where to start: 0x100, 256, 4k, 50%, end-64 (as xxd -s).
     #[arg(short = 's', long, allow_hyphen_values = true)]
     pub offset: Option<String>,
@@ -30,12 +30,17 @@ pub struct DumpArgs {
 /// Runs the dump.
 pub fn run(args: &DumpArgs) -> Result<ExitCode> {
     let cols = effective_cols(args.cols)?;
-    let doc = super::open(&args.file, Mode::ReadOnly)?;
+    let input = super::inputs(args.file.as_slice(), "dump")?
+        .pop()
+        .unwrap_or(super::Input::Stdin);
+    let doc = input.open()?;
+    let name = input.name();
     let len = doc.len();
     let start = match &args.offset {
         None => 0,
-        Some(e) => expr::resolve(e, 0, len, true)
-            .with_context(|| format!("bad --offset for {}", args.file.display()))?,
+        Some(e) => {
+            expr::resolve(e, 0, len, true).with_context(|| format!("bad --offset for {name}"))?
+        }
     };
     let end = match &args.length {
         None => len,
@@ -45,14 +50,11 @@ pub fn run(args: &DumpArgs) -> Result<ExitCode> {
         }
     };
     if start > len {
-        bail!(
-            "offset {start:#x} is past the end of {} ({len} bytes)",
-            args.file.display()
-        );
+        bail!("offset {start:#x} is past the end of {name} ({len} bytes)");
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    write_xxd(&doc, start..end, cols, &mut out).map_err(std::io::Error::from)?;
+    write_xxd(&*doc, start..end, cols, &mut out).map_err(std::io::Error::from)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

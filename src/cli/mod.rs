@@ -107,6 +107,84 @@ pub fn open(path: &std::path::Path, mode: Mode) -> Result<Document> {
     )?)
 }
 
+/// One input of `find` or `dump`: a path, or standard input (`-`, or no file with a
+/// standard input that is not a terminal, as grep and xxd read it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file to open read-only.
+    Path(PathBuf),
+    /// Standard input, spooled into an unlinked temporary file and mapped
+    /// ([`crate::core::spool`]).
+    Stdin,
+}
+
+impl Input {
+    /// The name for messages and `find`'s prefixes: the path, or grep's `(standard input)`.
+    pub fn name(&self) -> String {
+        match self {
+            Input::Path(p) => p.display().to_string(),
+            Input::Stdin => "(standard input)".to_string(),
+        }
+    }
+
+    /// Opens the input for reading; the source can be shared between scanning threads.
+    pub fn open(&self) -> Result<Box<dyn crate::core::source::ByteSource + Send + Sync>> {
+        match self {
+            Input::Path(p) => Ok(Box::new(open(p, Mode::ReadOnly)?.snapshot())),
+            Input::Stdin => {
+                let dir = std::env::temp_dir();
+                let (file, len) = crate::core::spool::spool(&mut std::io::stdin().lock(), &dir)
+                    .with_context(|| {
+                        format!("cannot spool standard input into {}", dir.display())
+                    })?;
+                let map = crate::core::mapping::DiskMap::map(&file, len)
+                    .context("cannot map the spooled standard input")?;
+                Ok(Box::new(Spooled { _file: file, map }))
+            }
+        }
+    }
+}
+
+/// Standard input spooled to an unlinked file, and its mapping.
+struct Spooled {
+    _file: std::fs::File,
+    map: crate::core::mapping::DiskMap,
+}
+
+impl crate::core::source::ByteSource for Spooled {
+    fn len(&self) -> u64 {
+        crate::core::source::ByteSource::len(self.map.as_slice())
+    }
+
+    fn read(&self, range: std::ops::Range<u64>) -> std::borrow::Cow<'_, [u8]> {
+        crate::core::source::ByteSource::read(self.map.as_slice(), range)
+    }
+}
+
+/// The inputs named on the command line of `command`: `-` is standard input, and no name
+/// at all means standard input when it is not a terminal (else an error saying what to do).
+pub fn inputs(files: &[PathBuf], command: &str) -> Result<Vec<Input>> {
+    if files.is_empty() {
+        if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            anyhow::bail!(
+                "no file given: maphex {command} ... FILE reads a file, `-` or a pipe reads \
+                 standard input"
+            );
+        }
+        return Ok(vec![Input::Stdin]);
+    }
+    Ok(files
+        .iter()
+        .map(|f| {
+            if f.as_os_str() == "-" {
+                Input::Stdin
+            } else {
+                Input::Path(f.clone())
+            }
+        })
+        .collect())
+}
+
 /// True when an error is a closed pipe (`maphex dump f | head`): not worth a message.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
@@ -200,6 +278,9 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
         }
         if let Some(x) = s.ignore_case {
             app.search.ignore_case = x;
+        }
+        if let Some(x) = s.unicode {
+            app.search.unicode = x;
         }
         if let Some(x) = s.max_matches {
             app.search.store_cap = x;

@@ -17,4 +17,5 @@ pub mod overlay;
 pub mod patch;
 pub mod search;
 pub mod source;
+pub mod spool;
 pub mod text;

@@ -757,7 +757,7 @@ impl App {
     }
 
     fn step_match(&mut self, forward: bool) {
-        match self.search.step(self.cursor, forward) {
+        match self.search.step(&self.doc, self.cursor, forward) {
             Ok((off, msg)) => {
                 self.jump_to(off);
                 match msg {

@@ -94,6 +94,8 @@ pub struct SearchConfig {
     pub kind: Option<QueryKind>,
     /// Fold case.
     pub ignore_case: Option<bool>,
+    /// Unicode semantics for regex patterns instead of bytes.
+    pub unicode: Option<bool>,
     /// Matches kept in the index before the search only counts (at least 1).
     pub max_matches: Option<u64>,
 }
@@ -362,6 +364,7 @@ pub static SECTIONS: &[Section] = &[
         settings: settings! {
             "kind", "\"regex\"", "\"regex\", \"text\" or \"hex\"", "the kind of pattern: \"regex\", \"text\" or \"hex\" (Tab in the prompt cycles them)", |c, v| set(&mut c.search.kind, word(v, KINDS));
             "ignore_case", "false", ON_OFF, "fold case (C-t in the prompt toggles it)", |c, v| set(&mut c.search.ignore_case, v.as_bool());
+            "unicode", "false", ON_OFF, "Unicode regex semantics instead of bytes (C-x in the prompt toggles it; `(?u)` in a pattern)", |c, v| set(&mut c.search.unicode, v.as_bool());
             "max_matches", "1_000_000", "a number of at least 1", "matches kept for n, N and the list; past this many they are only counted", |c, v| set(&mut c.search.max_matches, int(v).and_then(|n| u64::try_from(n).ok()).filter(|&n| n >= 1));
         },
     },

@@ -1,17 +1,38 @@
 //! Search state in the UI: the query, the match index filled by the worker, progress, the
 //! current match and the search pane's selection. Pure state; the worker runs elsewhere.
 
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::Arc;
 
 use crate::core::document::Document;
-use crate::core::search::{Match, MatchIndex, Pattern, Query, QueryKind, ScanConfig};
+use crate::core::search::{Match, MatchIndex, Pattern, Query, QueryKind, ScanConfig, Scanner};
 use crate::core::source::ByteSource;
 pub use crate::tui::search_worker::SearchRequest;
 use crate::tui::search_worker::WorkerMsg;
 
 /// How many matches the index stores before only counting, by default (12 MB of index).
 pub const STORE_CAP: u64 = 1_000_000;
+
+/// Where the whole-file iteration stood at `pos`, past the stored matches: resuming a
+/// scan there with `last_end` ([`Scanner::resume`]) gives exactly the matches from `pos` on,
+/// and `count` matches start before `pos`. Kept as the full scan passes (about one per
+/// [`POINT_EVERY`](crate::tui::search_worker::POINT_EVERY) bytes where matches are dense,
+/// one per chunk elsewhere), so `n`, `N` and highlights past the cap cost one short scan,
+/// not a scan from the start of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Resync {
+    pos: u64,
+    last_end: Option<u64>,
+    count: u64,
+}
+
+/// Highlights computed past the cap: (generation, range drawn, matches as (start, len)).
+type Highlights = (u64, Range<u64>, Vec<(u64, u64)>);
+
+/// How far past the last known resumption point `n`/`N` and highlights scan before giving
+/// up (only possible ahead of a running scan): 64 MiB, about 100 ms.
+const FAR_SCAN_LIMIT: u64 = 64 << 20;
 
 /// A re-search after an edit, in progress.
 struct Region {
@@ -29,6 +50,9 @@ pub struct SearchUi {
     pub kind: QueryKind,
     /// Fold case (Ctrl-T in the prompt); regex patterns can also say `(?i)`.
     pub ignore_case: bool,
+    /// Unicode semantics for regex patterns (Ctrl-X in the prompt; `(?u)` in the pattern);
+    /// off means bytes, as Python's `re` on bytes.
+    pub unicode: bool,
     /// Matches stored before only counting.
     pub store_cap: u64,
     /// The pattern text of the last search.
@@ -52,6 +76,15 @@ pub struct SearchUi {
     want_cancel: bool,
     /// Index of the current match.
     current: Option<usize>,
+    /// The current match when it lies past the stored ones, with its 0-based number.
+    far: Option<(Match, u64)>,
+    /// Resumption points past the stored matches, by position.
+    resync: Vec<Resync>,
+    /// The bytes the running or last full scan searches, for the jump to the first match
+    /// after the cursor when that lies past the stored matches.
+    snapshot: Option<crate::core::document::Snapshot>,
+    /// The last highlight scan past the cap: (generation, range, matches).
+    highlight_cache: RefCell<Option<Highlights>>,
     /// Jump to the first match at or after this offset when it arrives.
     pending_jump: Option<u64>,
     /// The last search was cancelled.
@@ -73,6 +106,7 @@ impl Default for SearchUi {
         Self {
             kind: QueryKind::Regex,
             ignore_case: false,
+            unicode: false,
             store_cap: STORE_CAP,
             text: String::new(),
             pattern: None,
@@ -85,6 +119,10 @@ impl Default for SearchUi {
             region: None,
             want_cancel: false,
             current: None,
+            far: None,
+            resync: Vec::new(),
+            highlight_cache: RefCell::new(None),
+            snapshot: None,
             pending_jump: None,
             cancelled: false,
             long_matches: 0,
@@ -115,6 +153,7 @@ impl SearchUi {
             kind,
             pattern: text.to_string(),
             case_insensitive: self.ignore_case,
+            unicode: self.unicode,
         };
         let pattern = query.compile().map_err(|e| e.to_string())?;
         self.kind = kind;
@@ -122,6 +161,7 @@ impl SearchUi {
         self.pattern = Some(Arc::new(pattern));
         self.index = MatchIndex::with_cap(usize::try_from(self.store_cap).unwrap_or(usize::MAX));
         self.current = None;
+        self.far = None;
         self.pane_sel = 0;
         self.pending_jump = Some(cursor);
         Ok(self.full_request(doc))
@@ -138,10 +178,14 @@ impl SearchUi {
         self.progress = (0, doc.len());
         self.index.clear();
         self.unsent = 0;
+        self.resync.clear();
+        self.far = None;
+        let snapshot = doc.snapshot();
+        self.snapshot = Some(snapshot.clone());
         SearchRequest {
             generation: self.generation,
             pattern: Arc::clone(self.pattern.as_ref().expect("pattern set before a request")),
-            snapshot: doc.snapshot(),
+            snapshot,
             range: 0..u64::MAX,
             prev_end: None,
             store_cap: self.store_cap,
@@ -210,6 +254,7 @@ impl SearchUi {
         self.index
             .replace_range(region.replace_from..until, region.found);
         self.current = keep.and_then(|k| self.index.next_at_or_after(k).map(|(i, _)| i));
+        self.far = None;
     }
 
     /// Takes a worker message; returns an offset to jump to when the first match after the
@@ -220,6 +265,7 @@ impl SearchUi {
                 generation,
                 matches,
                 unsent,
+                points,
             } if generation == self.generation => {
                 if let Some(mut region) = self.region.take() {
                     let sync = region
@@ -245,10 +291,28 @@ impl SearchUi {
                     self.index.push(m);
                 }
                 self.unsent += unsent;
+                for (end, count) in points {
+                    self.add_resync(Resync {
+                        pos: end,
+                        last_end: Some(end),
+                        count,
+                    });
+                }
                 self.try_jump()
             }
-            WorkerMsg::Progress { generation, pos } if generation == self.generation => {
+            WorkerMsg::Progress {
+                generation,
+                pos,
+                state,
+            } if generation == self.generation => {
                 self.progress.0 = pos;
+                if self.full && self.index.is_truncated() {
+                    self.add_resync(Resync {
+                        pos: state.0,
+                        last_end: state.1,
+                        count: self.total(),
+                    });
+                }
                 None
             }
             WorkerMsg::Done {
@@ -265,7 +329,7 @@ impl SearchUi {
                     return None;
                 }
                 self.cancelled = cancelled;
-                let jump = self.try_jump().or_else(|| {
+                let jump = self.try_jump().or_else(|| self.far_jump()).or_else(|| {
                     // Nothing at or after the cursor: wrap to the first match.
                     self.pending_jump.take()?;
                     let (i, m) = self.index.next_at_or_after(0)?;
@@ -279,11 +343,25 @@ impl SearchUi {
         }
     }
 
+    /// The pending jump, when its target lies past the stored matches: one short scan.
+    fn far_jump(&mut self) -> Option<u64> {
+        let from = self.pending_jump?.checked_sub(1)?;
+        if !self.index.is_truncated() || self.cancelled {
+            return None;
+        }
+        let snapshot = self.snapshot.clone()?;
+        let found = self.next_from(&snapshot, from).ok()??;
+        self.pending_jump = None;
+        self.set_current(found);
+        Some(found.0.start)
+    }
+
     fn try_jump(&mut self) -> Option<u64> {
         let from = self.pending_jump?;
         let (i, m) = self.index.next_at_or_after(from)?;
         self.pending_jump = None;
         self.current = Some(i);
+        self.far = None;
         self.pane_sel = i;
         Some(m.start)
     }
@@ -310,9 +388,140 @@ impl SearchUi {
         self.stale = false;
     }
 
+    fn add_resync(&mut self, r: Resync) {
+        if self.resync.last().is_none_or(|last| last.pos < r.pos) {
+            self.resync.push(r);
+        }
+    }
+
+    /// The best known state of the whole-file iteration at or before `offset`: the end of a
+    /// stored match, a resumption point, or the start of the file.
+    fn state_before(&self, offset: u64) -> Resync {
+        let mut best = Resync {
+            pos: 0,
+            last_end: None,
+            count: 0,
+        };
+        // The stored matches are every match before the horizon, so the state after the
+        // last one ending by `offset` is exact.
+        let i = self.index.count_before(offset.saturating_add(1));
+        for k in (i.saturating_sub(2)..i).rev() {
+            if let Some(m) = self.index.get(k).filter(|m| m.end() <= offset) {
+                best = Resync {
+                    pos: m.end(),
+                    last_end: Some(m.end()),
+                    count: k as u64 + 1,
+                };
+                break;
+            }
+        }
+        let at = self.resync.partition_point(|r| r.pos <= offset);
+        if let Some(r) = at
+            .checked_sub(1)
+            .and_then(|k| self.resync.get(k))
+            .filter(|r| r.pos > best.pos)
+        {
+            best = *r;
+        }
+        best
+    }
+
+    /// Scans from `from`, handing each match and its 0-based number to `f` until it says
+    /// stop; refuses (Err) when `from` is more than [`FAR_SCAN_LIMIT`] behind `target`.
+    fn scan_from(
+        &self,
+        doc: &dyn ByteSource,
+        from: Resync,
+        target: u64,
+        mut f: impl FnMut(Match, u64) -> bool,
+    ) -> Result<(), String> {
+        let Some(pattern) = &self.pattern else {
+            return Err("no search yet: / starts one".into());
+        };
+        if target.saturating_sub(from.pos) > FAR_SCAN_LIMIT && self.running {
+            let (pos, end) = self.progress;
+            let pct = (u128::from(pos.min(end)) * 100 / u128::from(end.max(1))) as u64;
+            return Err(format!(
+                "the search has not reached {target:#x} yet ({pct}%); n or N again once it has"
+            ));
+        }
+        let mut scanner = Scanner::resume(
+            pattern,
+            from.pos..u64::MAX,
+            (from.pos, from.last_end),
+            ScanConfig::default(),
+        );
+        let mut n = from.count;
+        scanner.run(doc, |m| {
+            let go = f(m, n);
+            n += 1;
+            go
+        });
+        Ok(())
+    }
+
+    /// The first match starting after `cursor`, with its 0-based number.
+    fn next_from(&self, doc: &dyn ByteSource, cursor: u64) -> Result<Option<(Match, u64)>, String> {
+        if let Some((i, m)) = self.index.next_after(cursor) {
+            return Ok(Some((m, i as u64)));
+        }
+        if !self.index.is_truncated() {
+            return Ok(None);
+        }
+        let mut found = None;
+        let from = self.state_before(cursor.saturating_add(1));
+        self.scan_from(doc, from, cursor, |m, n| {
+            if m.start > cursor {
+                found = Some((m, n));
+                return false;
+            }
+            true
+        })?;
+        Ok(found)
+    }
+
+    /// The last match starting before `cursor`, with its 0-based number.
+    fn prev_from(&self, doc: &dyn ByteSource, cursor: u64) -> Result<Option<(Match, u64)>, String> {
+        let stored = |c: u64| self.index.prev_before(c).map(|(i, m)| (m, i as u64));
+        match self.index.horizon() {
+            Some(h) if cursor > h => {}
+            _ => return Ok(stored(cursor)),
+        }
+        let mut limit = cursor;
+        loop {
+            let from = self.state_before(limit);
+            let mut last = None;
+            self.scan_from(doc, from, cursor, |m, n| {
+                if m.start >= cursor {
+                    return false;
+                }
+                last = Some((m, n));
+                true
+            })?;
+            if last.is_some() {
+                return Ok(last);
+            }
+            if from.count == 0 {
+                return Ok(None);
+            }
+            if self.index.horizon().is_some_and(|h| from.pos <= h) {
+                return Ok(stored(from.pos.saturating_add(1).min(cursor)));
+            }
+            // Nothing between that point and the cursor: the match is before the point.
+            limit = from.pos.saturating_sub(1);
+        }
+    }
+
     /// Moves to the next or previous match from `cursor`, wrapping; returns the offset and a
-    /// message when it wrapped.
-    pub fn step(&mut self, cursor: u64, forward: bool) -> Result<(u64, Option<String>), String> {
+    /// message. Exact wherever the cursor is, past the index cap too (issue 10): the
+    /// stored matches answer when they can, else one short scan from the nearest known
+    /// state of the whole-file iteration.
+    pub fn step(
+        &mut self,
+        doc: &Document,
+        cursor: u64,
+        forward: bool,
+    ) -> Result<(u64, Option<String>), String> {
         if self.pattern.is_none() {
             return Err("no search yet: / starts one".into());
         }
@@ -324,21 +533,23 @@ impl SearchUi {
             });
         }
         let (found, wrapped) = if forward {
-            if let Some(x) = self.index.next_after(cursor) {
-                (x, false)
-            } else {
-                (self.index.next_at_or_after(0).ok_or("no match")?, true)
+            match self.next_from(doc, cursor)? {
+                Some(x) => (x, false),
+                None => (self.next_from(doc, 0)?.ok_or("no match")?, true),
             }
         } else {
-            if let Some(x) = self.index.prev_before(cursor) {
-                (x, false)
-            } else {
-                let last = self.index.len().checked_sub(1).ok_or("no match")?;
-                ((last, self.index.get(last).ok_or("no match")?), true)
+            match self.prev_from(doc, cursor)? {
+                Some(x) => (x, false),
+                None => (self.prev_from(doc, u64::MAX)?.ok_or("no match")?, true),
             }
         };
-        self.current = Some(found.0);
-        self.pane_sel = found.0;
+        // `next_from(0)` skips a match at 0; the first match is the stored first one.
+        let found = if wrapped && forward {
+            self.index.get(0).map_or(found, |m| (m, 0))
+        } else {
+            found
+        };
+        self.set_current(found);
         let msg = if wrapped {
             Some(if forward {
                 "search wrapped to the top".to_string()
@@ -348,13 +559,29 @@ impl SearchUi {
         } else {
             self.status_line()
         };
-        Ok((found.1.start, msg))
+        Ok((found.0.start, msg))
+    }
+
+    fn set_current(&mut self, (m, n): (Match, u64)) {
+        if let Some(i) = usize::try_from(n)
+            .ok()
+            .filter(|&i| self.index.get(i) == Some(m))
+        {
+            self.current = Some(i);
+            self.far = None;
+            self.pane_sel = i;
+        } else {
+            self.current = None;
+            self.far = Some((m, n));
+        }
     }
 
     /// Matches overlapping `range`, as (start, len), for highlighting. Past the index's
-    /// horizon (matches counted but not stored) the pattern runs over the window itself, so
-    /// every match on screen is highlighted wherever the user scrolls; there the alignment
-    /// starts at the window (a match straddling the window's start may be missed).
+    /// horizon (matches counted but not stored) the matches come from one short scan from
+    /// the nearest known state of the whole-file iteration, so they are the real ones
+    /// wherever the user scrolls (cached for the last range drawn). Only ahead of a running
+    /// scan, more than 64 MiB past what it has passed, the pattern runs over the window
+    /// itself (a match straddling the window's start may then be missed).
     pub fn matches_in(&self, doc: &Document, range: Range<u64>) -> Vec<(u64, u64)> {
         let mut out: Vec<(u64, u64)> = self
             .index
@@ -367,13 +594,44 @@ impl SearchUi {
         if range.end <= h {
             return out;
         }
-        let from = range.start.max(h);
+        let cached = self
+            .highlight_cache
+            .borrow()
+            .as_ref()
+            .filter(|(g, r, _)| *g == self.generation && *r == range && !self.running)
+            .map(|(_, _, v)| v.clone());
+        if let Some(v) = cached {
+            out.extend(v);
+            return out;
+        }
+        let from = self.state_before(range.start);
+        let mut far = Vec::new();
+        let exact = self.scan_from(doc, from, range.start, |m, _| {
+            if m.start >= range.end {
+                return false;
+            }
+            if m.start >= h && (m.end() > range.start || m.start >= range.start) {
+                far.push((m.start, m.len.max(1)));
+            }
+            true
+        });
+        if exact.is_err() {
+            far = Self::window_matches(p, doc, range.start.max(h), range.end);
+        }
+        *self.highlight_cache.borrow_mut() = Some((self.generation, range, far.clone()));
+        out.extend(far);
+        out
+    }
+
+    /// The matches of `p` run over the window `from..to` itself (approximate at its start).
+    fn window_matches(p: &Pattern, doc: &Document, from: u64, to: u64) -> Vec<(u64, u64)> {
+        let mut out = Vec::new();
         let ctx = crate::core::search::LOOK_AROUND;
         let lo = from.saturating_sub(ctx);
         let reach = p.max_len().map_or(4096, |n| n as u64).min(4096);
-        let window = doc.read(lo..range.end.saturating_add(reach + ctx));
+        let window = doc.read(lo..to.saturating_add(reach + ctx));
         let mut at = usize::try_from(from - lo).unwrap_or(0);
-        let stop = usize::try_from(range.end - lo).unwrap_or(usize::MAX);
+        let stop = usize::try_from(to - lo).unwrap_or(usize::MAX);
         while at < stop {
             let Some(m) = p.find_at(&window, at) else {
                 break;
@@ -389,9 +647,28 @@ impl SearchUi {
 
     /// The current match, as (start, len).
     pub fn current_match(&self) -> Option<(u64, u64)> {
+        if let Some((m, _)) = self.far {
+            return Some((m.start, m.len.max(1)));
+        }
         self.current
             .and_then(|i| self.index.get(i))
             .map(|m| (m.start, m.len.max(1)))
+    }
+
+    /// The current match's number as the status line shows it: `Some("17")`, or
+    /// `Some("?")` when it is not known for certain (after an edit re-searched past the
+    /// horizon the counts are estimates); `None` without a current match.
+    fn current_number(&self) -> Option<String> {
+        let n = match (self.far, self.current) {
+            (Some((_, n)), _) => n,
+            (None, Some(i)) => i as u64,
+            (None, None) => return None,
+        };
+        Some(if self.index.is_total_exact() {
+            (n + 1).to_string()
+        } else {
+            "?".to_string()
+        })
     }
 
     /// "match i of N" and progress, for the message line.
@@ -404,8 +681,8 @@ impl SearchUi {
         } else {
             String::new()
         };
-        Some(match self.current {
-            Some(i) => format!("match {} of {total}{more}{listed}", i + 1),
+        Some(match self.current_number() {
+            Some(n) => format!("match {n} of {total}{more}{listed}"),
             None => format!("{total}{more} matches{listed}"),
         })
     }
@@ -425,8 +702,8 @@ impl SearchUi {
         } else if self.cancelled {
             Some(format!("cancelled: {total} found"))
         } else {
-            match self.current {
-                Some(i) => Some(format!("match {}/{total}", i + 1)),
+            match self.current_number() {
+                Some(n) => Some(format!("match {n}/{total}")),
                 None => Some(format!("{total} matches")),
             }
         }
@@ -448,6 +725,7 @@ impl SearchUi {
     pub fn pane_selected_offset(&mut self) -> Option<u64> {
         let m = self.index.get(self.pane_sel)?;
         self.current = Some(self.pane_sel);
+        self.far = None;
         Some(m.start)
     }
 

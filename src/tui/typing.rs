@@ -137,6 +137,11 @@ impl App {
                 self.mode = InputMode::Prompt(p);
                 None
             }
+            KeyCode::Char('x') if key.ctrl => {
+                self.search.unicode = !self.search.unicode;
+                self.mode = InputMode::Prompt(p);
+                None
+            }
             KeyCode::Char('u') if key.ctrl => {
                 p.text.clear();
                 self.mode = InputMode::Prompt(p);

@@ -32,11 +32,14 @@
 //! [`ByteSource::read`]: crate::core::source::ByteSource::read
 
 pub mod index;
+pub mod parallel;
 pub mod query;
 pub mod scan;
 
 pub use index::{DEFAULT_CAP, MatchIndex, Restart};
+pub use parallel::{Merged, Merger, Segment, scan_segment, segments};
 pub use query::{HexProblem, Pattern, Query, QueryKind, SearchError, parse_hex};
 pub use scan::{
-    DEFAULT_CHUNK, DEFAULT_MAX_MATCH, LOOK_AROUND, Match, ScanConfig, Scanner, StepResult,
+    DEFAULT_CHUNK, DEFAULT_MAX_MATCH, LONG_MATCH_LIMIT, LOOK_AROUND, Match, ScanConfig, Scanner,
+    StepResult,
 };

@@ -1,16 +1,19 @@
 //! What the user typed, and what it compiles to: [`Query`] (regex, text or hex) → [`Pattern`].
 //!
 //! Every kind compiles to one engine, a `regex_automata::meta::Regex` configured exactly the
-//! way `regex::bytes::Regex::new` configures its own (leftmost-first, `utf8(false)` syntax,
+//! way `regex::bytes::RegexBuilder` configures its own (leftmost-first, `utf8(false)` syntax,
 //! `utf8_empty(false)`, the same size limits; see `regex` 1.13 `builders.rs`,
-//! `build_one_bytes`). The matches are therefore those of `regex::bytes`, which is what the
-//! differential tests compare against, and the scanner can use the meta API's `Input::range`
-//! so look-around sees bytes outside the searched range (see `notes/platform.md` §6.1).
+//! `build_one_bytes`), and the scanner can use the meta API's `Input::range` so look-around
+//! sees bytes outside the searched range (see `notes/platform.md` §6.1).
 //!
-//! Two consequences of "exactly `regex::bytes`" surprise people, so they are spelled out:
-//! Unicode mode is on by default, so `\xff` means the character U+00FF (the two bytes
-//! `c3 bf`) and `.` matches one UTF-8 encoded character (never an invalid byte); the raw byte
-//! and "any byte" are `(?-u:\xff)` and `(?s-u:.)`. The hex query kind builds exactly those.
+//! **Byte semantics by default** (issue 10), as Python's `re` on bytes and
+//! `rg --no-unicode`: the syntax is built with `unicode(false)`, so `\xNN` is the byte NN,
+//! `.` is any byte but `\n` (any byte with `(?s)`), `\w` `\d` `\s` `\b` are ASCII, `(?i)`
+//! folds ASCII, and a non-ASCII character written in the pattern matches its UTF-8 bytes.
+//! The matches are those of `regex::bytes::RegexBuilder::new(p).unicode(false)`, which is
+//! what the differential tests compare against. [`Query::unicode`] (or `(?u)` inside the
+//! pattern) gives the `regex` crate's default Unicode semantics instead. Text queries always
+//! fold case by Unicode rules (they are text); hex queries are raw bytes in either mode.
 
 use std::fmt;
 use std::ops::Range;
@@ -30,7 +33,7 @@ const HYBRID_CACHE_CAPACITY: usize = 2 * (1 << 20);
 /// How the pattern text of a [`Query`] is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum QueryKind {
-    /// A regular expression with `regex::bytes` syntax and semantics.
+    /// A regular expression with `regex` syntax; byte semantics unless [`Query::unicode`].
     Regex,
     /// Literal text, matched as its UTF-8 bytes.
     Text,
@@ -76,9 +79,14 @@ pub struct Query {
     pub kind: QueryKind,
     /// The text the user typed.
     pub pattern: String,
-    /// Fold case (Unicode simple case folding, like `(?i)`). Ignored by [`QueryKind::Hex`]:
-    /// bytes are bytes.
+    /// Fold case, like `(?i)`: ASCII only for a regex in byte mode, Unicode simple case
+    /// folding for text and for a regex with [`Query::unicode`]. Ignored by
+    /// [`QueryKind::Hex`]: bytes are bytes.
     pub case_insensitive: bool,
+    /// Unicode semantics for a regex (`\xNN` a code point, `.` one UTF-8 character, Unicode
+    /// `\w` and case folding), as if the pattern began with `(?u)`. Off by default: a hex
+    /// editor searches bytes. Text and hex queries ignore it.
+    pub unicode: bool,
 }
 
 /// Why a query could not be compiled. Every message is lower case and says what to do.
@@ -164,34 +172,39 @@ impl Query {
             kind,
             pattern: pattern.into(),
             case_insensitive: false,
+            unicode: false,
         }
     }
 
     /// Parses and compiles the query. This is where every user-input error surfaces; nothing
     /// downstream can fail on the pattern.
     pub fn compile(&self) -> Result<Pattern, SearchError> {
-        let (source, case_insensitive) = match self.kind {
+        let (source, case_insensitive, unicode) = match self.kind {
             QueryKind::Regex => {
                 if self.pattern.is_empty() {
                     return Err(SearchError::EmptyPattern);
                 }
-                (self.pattern.clone(), self.case_insensitive)
+                (self.pattern.clone(), self.case_insensitive, self.unicode)
             }
             QueryKind::Text => {
                 if self.pattern.is_empty() {
                     return Err(SearchError::EmptyPattern);
                 }
-                (regex_syntax::escape(&self.pattern), self.case_insensitive)
+                (
+                    regex_syntax::escape(&self.pattern),
+                    self.case_insensitive,
+                    true,
+                )
             }
             QueryKind::Hex => {
                 let bytes = parse_hex(&self.pattern)?;
                 if bytes.is_empty() {
                     return Err(SearchError::EmptyPattern);
                 }
-                (hex_regex(&bytes), false)
+                (hex_regex(&bytes), false, false)
             }
         };
-        Pattern::build(source, case_insensitive)
+        Pattern::build(source, case_insensitive, unicode)
     }
 }
 
@@ -276,14 +289,20 @@ pub struct Pattern {
     regex: meta::Regex,
     source: String,
     case_insensitive: bool,
+    unicode: bool,
     max_len: Option<usize>,
     min_len: Option<usize>,
 }
 
 impl Pattern {
-    fn build(source: String, case_insensitive: bool) -> Result<Pattern, SearchError> {
+    fn build(
+        source: String,
+        case_insensitive: bool,
+        unicode: bool,
+    ) -> Result<Pattern, SearchError> {
         let syntax = syntax::Config::new()
             .utf8(false)
+            .unicode(unicode)
             .case_insensitive(case_insensitive);
         // Parse once ourselves: the HIR gives the structural maximum length the scanner's
         // overlap needs, and the meta builder then compiles the same HIR it would have parsed.
@@ -309,6 +328,7 @@ impl Pattern {
             regex,
             source,
             case_insensitive,
+            unicode,
             max_len,
             min_len,
         })
@@ -329,8 +349,9 @@ impl Pattern {
 
     /// The regex text the engine compiled: the pattern itself for regex queries, the escaped
     /// text for text queries, `(?s-u:\xde\xad.)` style for hex.
-    /// `regex::bytes::RegexBuilder::new(source).case_insensitive(ci)` with
-    /// `ci =` [`Pattern::is_case_insensitive`] builds the same matcher; the tests rely on it.
+    /// `regex::bytes::RegexBuilder::new(source).case_insensitive(ci).unicode(u)` with
+    /// `ci =` [`Pattern::is_case_insensitive`] and `u =` [`Pattern::is_unicode`] builds the
+    /// same matcher; the tests rely on it.
     pub fn regex_source(&self) -> &str {
         &self.source
     }
@@ -338,6 +359,12 @@ impl Pattern {
     /// Whether case folding was switched on from outside the pattern (the query's flag).
     pub fn is_case_insensitive(&self) -> bool {
         self.case_insensitive
+    }
+
+    /// Whether the pattern was compiled with Unicode semantics from outside (the query's
+    /// flag, or a text query); `(?u)` inside a byte-mode pattern does not change this.
+    pub fn is_unicode(&self) -> bool {
+        self.unicode
     }
 
     /// The first match in `haystack`, as `regex::bytes::Regex::find` would report it.
@@ -405,6 +432,16 @@ impl Pattern {
 fn regex_error(err: &regex_syntax::Error) -> SearchError {
     let (message, span) = match err {
         regex_syntax::Error::Parse(e) => (e.kind().to_string(), Some(*e.span())),
+        regex_syntax::Error::Translate(e)
+            if *e.kind() == regex_syntax::hir::ErrorKind::UnicodeNotAllowed =>
+        {
+            (
+                "Unicode not allowed here in byte mode: write bytes (`\\xNN`), start the \
+                 pattern with `(?u)` or turn Unicode on"
+                    .to_string(),
+                Some(*e.span()),
+            )
+        }
         regex_syntax::Error::Translate(e) => (e.kind().to_string(), Some(*e.span())),
         _ => (err.to_string(), None),
     };
@@ -584,32 +621,63 @@ mod tests {
         assert!(regex::bytes::Regex::new(r"\w{1000}{1000}").is_err());
     }
 
+    /// Issue 10: `\xde\xad` found nothing in a file holding the bytes `de ad`, because the
+    /// default was Unicode. Bytes are the default now; Unicode is asked for.
     #[test]
-    fn regex_semantics_are_those_of_regex_bytes() {
-        // Unicode mode is on: `\xff` is U+00FF (c3 bf), `.` skips invalid bytes.
-        let hay = b"\xff\xc3\xbf\n";
+    fn regex_semantics_are_bytes_by_default() {
+        let hay = b"\xde\xad\xff\xc3\xbf\n\xc3\xa9Ab";
+        let find = |p: &str| regex(p).compile().unwrap().find(hay);
+        assert_eq!(find(r"\xde\xad"), Some(0..2));
+        assert_eq!(find(r"\xff"), Some(2..3));
+        assert_eq!(find("."), Some(0..1));
+        assert_eq!(find(r"(?s)\n."), Some(5..7));
+        assert_eq!(find(r"[^\x00-\x7f]{2}"), Some(0..2));
+        assert_eq!(find(r"\w"), Some(8..9));
+        // A non-ASCII character written in the pattern matches its UTF-8 bytes.
+        assert_eq!(find("é"), Some(6..8));
+        assert_eq!(find("(?i)a"), Some(8..9));
+        // ASCII folding only: `(?i)é` does not match `É` (c3 89).
+        assert_eq!(regex("(?i)é").compile().unwrap().find(b"\xc3\x89"), None);
+        // `(?u)` turns Unicode on inside the pattern; the query flag does so for all of it.
+        assert_eq!(find(r"(?u:\xff)"), Some(3..5));
+        let mut q = regex(r"\xff(?s:.)");
+        q.unicode = true;
+        let p = q.compile().unwrap();
+        assert!(p.is_unicode());
+        assert_eq!(p.find(hay), Some(3..6));
+        assert!(!regex("a").compile().unwrap().is_unicode());
+
+        // The same as `regex::bytes` with Unicode off, and with it on under the flag.
         for pattern in [
-            r"\xff",
-            r"(?-u:\xff)",
-            ".",
-            r"(?s-u:.)",
-            r"\w",
-            r"(?-u)\w",
-            "(?i)Ÿ",
+            r"\xff", ".", r"(?s).", r"\w+", r"\b", "(?i)Ÿ", "é", r"(?u)\w",
         ] {
-            let ours = regex(pattern).compile().unwrap();
-            let theirs = regex::bytes::Regex::new(pattern).unwrap();
-            assert_eq!(
-                ours.find(hay),
-                theirs.find(hay).map(|m| m.range()),
-                "{pattern}"
-            );
+            for unicode in [false, true] {
+                let mut q = regex(pattern);
+                q.unicode = unicode;
+                let ours = q.compile().unwrap();
+                let theirs = regex::bytes::RegexBuilder::new(pattern)
+                    .unicode(unicode)
+                    .build()
+                    .unwrap();
+                assert_eq!(
+                    ours.find(hay),
+                    theirs.find(hay).map(|m| m.range()),
+                    "{pattern} unicode {unicode}"
+                );
+            }
         }
-        assert_eq!(regex(r"\xff").compile().unwrap().find(hay), Some(1..3));
-        assert_eq!(
-            regex(r"(?-u:\xff)").compile().unwrap().find(hay),
-            Some(0..1)
-        );
+    }
+
+    #[test]
+    fn unicode_only_constructs_say_how_to_turn_unicode_on() {
+        for pattern in [r"\p{Greek}", "[é]"] {
+            let err = regex(pattern).compile().unwrap_err();
+            assert!(err.to_string().contains("(?u)"), "{pattern}: {err}");
+            let mut q = regex(pattern);
+            q.unicode = true;
+            assert!(q.compile().is_ok(), "{pattern}");
+            assert!(regex(&format!("(?u){pattern}")).compile().is_ok());
+        }
     }
 
     #[test]

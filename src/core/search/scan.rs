@@ -22,7 +22,7 @@
 
 use std::ops::Range;
 
-use regex_automata::{Input, meta};
+use regex_automata::{Anchored, Input, meta};
 
 use super::query::Pattern;
 use crate::core::source::ByteSource;
@@ -38,6 +38,12 @@ pub const DEFAULT_CHUNK: u64 = 16 << 20;
 /// Default longest match the scan guarantees to report exactly for unbounded patterns:
 /// 1 MiB. The window reads this much past each chunk (about 6% extra at 16 MiB chunks).
 pub const DEFAULT_MAX_MATCH: u64 = 1 << 20;
+
+/// The longest single match the scan follows to its end: 64 MiB (issue 10). A match that
+/// runs into the end of its window is searched again, anchored at its start, over windows
+/// growing up to this length; one longer than this is reported cut here, and
+/// [`Scanner::first_too_long`] names its offset so the UI and `find` can say so.
+pub const LONG_MATCH_LIMIT: u64 = 64 << 20;
 
 /// How a [`Scanner`] cuts the work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,6 +170,7 @@ pub struct Scanner {
     last_end: Option<u64>,
     done: bool,
     long_matches: u64,
+    first_too_long: Option<u64>,
     /// `min(range.end, len)` as of the last step, for [`Scanner::position`].
     end_seen: u64,
 }
@@ -190,6 +197,7 @@ impl Scanner {
             last_end: None,
             done: false,
             long_matches: 0,
+            first_too_long: None,
         }
     }
 
@@ -228,17 +236,82 @@ impl Scanner {
         self.overlap
     }
 
+    /// Where the whole-file iteration stands after this scan: the position its next search
+    /// starts from and the end of the last match (for the empty-match rule). Once a scan of
+    /// `a..b` is done, `resume_state().0 >= b`; a scan seeded with this state from there
+    /// continues exactly as one scan of the whole range would have
+    /// ([`Scanner::resume`]).
+    pub fn resume_state(&self) -> (u64, Option<u64>) {
+        (self.pos.max(self.chunk_start), self.last_end)
+    }
+
+    /// A scan of `range` that continues a whole-file iteration from `state`
+    /// ([`Scanner::resume_state`] of the scan before it): starts at `state.0` if that is past
+    /// `range.start`, with `state.1` seeding the empty-match rule.
+    pub fn resume(
+        pattern: &Pattern,
+        range: Range<u64>,
+        state: (u64, Option<u64>),
+        config: ScanConfig,
+    ) -> Self {
+        let from = state.0.max(range.start);
+        let mut s = Scanner::new(pattern, from..range.end.max(from), config);
+        s.last_end = state.1;
+        s
+    }
+
     /// True once the whole range has been searched.
     pub fn is_done(&self) -> bool {
         self.done
     }
 
-    /// How many reported matches ran into the end of their window, for a pattern whose
-    /// matches can be longer than the overlap. Such a match may have been cut short (and
-    /// what follows it may differ from a whole-file search); zero means every match is
-    /// known to be exact. The UI can say "matches longer than N bytes may be cut".
+    /// How many reported matches were longer than [`LONG_MATCH_LIMIT`] and so were cut
+    /// there (what follows such a match may differ from a whole-file search). Matches that
+    /// merely ran past the window were followed to their end and are exact.
     pub fn long_matches(&self) -> u64 {
         self.long_matches
+    }
+
+    /// The offset of the first match cut at [`LONG_MATCH_LIMIT`], if any.
+    pub fn first_too_long(&self) -> Option<u64> {
+        self.first_too_long
+    }
+
+    /// The true end of a match starting at `start` whose search ran into `window_end`: an
+    /// anchored search from `start` over growing windows, up to [`LONG_MATCH_LIMIT`].
+    /// Leftmost-first from a given start depends only on the bytes, so this is the end the
+    /// whole-file search finds. Returns the end and whether the limit cut it.
+    fn extend<S: ByteSource + ?Sized>(
+        &mut self,
+        src: &S,
+        start: u64,
+        window_end: u64,
+    ) -> (u64, bool) {
+        let len = src.len();
+        let mut reach = window_end
+            .saturating_sub(start)
+            .saturating_mul(4)
+            .clamp(64 << 10, LONG_MATCH_LIMIT);
+        let mut end = window_end;
+        loop {
+            let limit = start.saturating_add(reach).min(len);
+            let lo = start.saturating_sub(LOOK_AROUND);
+            let window = src.read(lo..limit.saturating_add(LOOK_AROUND).min(len));
+            let hay: &[u8] = &window;
+            let a = to_usize(start - lo).min(hay.len());
+            let b = to_usize(limit - lo).min(hay.len());
+            let input = Input::new(hay).range(a..b).anchored(Anchored::Yes);
+            if let Some(m) = self.regex.search_with(&mut self.cache, &input) {
+                end = end.max(lo + to_u64(m.end()));
+            }
+            if end < limit || limit >= len {
+                return (end, false);
+            }
+            if reach >= LONG_MATCH_LIMIT {
+                return (end, true);
+            }
+            reach = reach.saturating_mul(4).min(LONG_MATCH_LIMIT);
+        }
     }
 
     /// Searches one chunk of `src` and hands each match, in order, to `sink`; `sink`
@@ -294,8 +367,15 @@ impl Scanner {
                 self.pos = end.saturating_add(1);
                 continue;
             }
+            let mut end = end;
             if !self.exact && m.end() == local_end && search_end < len {
-                self.long_matches = self.long_matches.saturating_add(1);
+                // The window may have cut it: follow it to its real end.
+                let (true_end, cut) = self.extend(src, start, end);
+                end = true_end;
+                if cut {
+                    self.long_matches = self.long_matches.saturating_add(1);
+                    self.first_too_long.get_or_insert(start);
+                }
             }
             self.pos = end;
             self.last_end = Some(end);
@@ -364,7 +444,9 @@ mod tests {
     }
 
     fn find_iter(p: &str, hay: &[u8]) -> Vec<(u64, u64)> {
-        regex::bytes::Regex::new(p)
+        regex::bytes::RegexBuilder::new(p)
+            .unicode(false)
+            .build()
             .unwrap()
             .find_iter(hay)
             .map(|m| (m.start() as u64, m.end() as u64))
@@ -535,21 +617,36 @@ mod tests {
     }
 
     #[test]
-    fn long_matches_are_counted_when_they_may_be_cut() {
+    fn matches_longer_than_the_window_are_followed_to_their_end() {
         let hay = [b"x".as_slice(), &[b'a'; 100], b" y"].concat();
-        let p = pattern("[a-z]+");
-        let mut s = Scanner::new(&p, 0..u64::MAX, config(16, 8));
-        s.run(hay.as_slice(), |_| true);
-        assert!(s.long_matches() > 0);
-        // With room for the whole run it is exact and says so.
-        let mut s = Scanner::new(&p, 0..u64::MAX, config(16, 1 << 20));
+        for p in ["[a-z]+", "x[^y]*", r"(?s)a.*"] {
+            let compiled = pattern(p);
+            let mut s = Scanner::new(&compiled, 0..u64::MAX, config(16, 8));
+            let mut out = Vec::new();
+            s.run(hay.as_slice(), |m| {
+                out.push((m.start, m.end()));
+                true
+            });
+            assert_eq!(out, find_iter(p, &hay), "{p}");
+            assert_eq!((s.long_matches(), s.first_too_long()), (0, None));
+        }
+    }
+
+    #[test]
+    fn a_match_past_the_limit_is_cut_there_and_named() {
+        let mut hay = vec![b'a'; usize::try_from(LONG_MATCH_LIMIT).unwrap() + 100];
+        hay[0] = b' ';
+        hay.extend_from_slice(b" aa");
+        let p = pattern("a+");
+        let mut s = Scanner::new(&p, 0..u64::MAX, config(1 << 20, 1 << 10));
         let mut out = Vec::new();
         s.run(hay.as_slice(), |m| {
-            out.push((m.start, m.end()));
+            out.push((m.start, m.len));
             true
         });
-        assert_eq!(out, find_iter("[a-z]+", &hay));
-        assert_eq!(s.long_matches(), 0);
+        assert_eq!(out[0], (1, LONG_MATCH_LIMIT));
+        assert_eq!(s.first_too_long(), Some(1));
+        assert!(s.long_matches() >= 1);
     }
 
     /// `PyMOTW`'s `re` example ("Searching for sentences containing nulla"): the scanner

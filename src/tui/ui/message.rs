@@ -16,13 +16,22 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
             let lead = match p.kind {
                 PromptKind::Command => ":".to_string(),
                 PromptKind::Search(k) => {
-                    let case = if app.search.ignore_case && k != crate::core::search::QueryKind::Hex
-                    {
+                    use crate::core::search::QueryKind;
+                    let case = if app.search.ignore_case && k != QueryKind::Hex {
                         " -i"
                     } else {
                         ""
                     };
-                    format!("/{}{case} (Tab kind, C-t case) ", k.label())
+                    // Byte or Unicode semantics: only a regex has the choice.
+                    let mode = match (k, app.search.unicode) {
+                        (QueryKind::Regex, false) => " bytes",
+                        (QueryKind::Regex, true) => " unicode",
+                        _ => "",
+                    };
+                    format!(
+                        "/{}{mode}{case} (Tab kind, C-t case, C-x unicode) ",
+                        k.label()
+                    )
                 }
             };
             // Show the end of a long input.
