@@ -81,6 +81,12 @@ fn named_flags(text: &str) -> Vec<String> {
         if !starts_word || chars[i] != '-' {
             continue;
         }
+        // Another tool's flag, named for comparison (`rg --no-unicode`), is not ours.
+        let before: String = chars[..i].iter().collect();
+        let prev = before.split_whitespace().last().unwrap_or("");
+        if ["rg", "`rg", "grep", "xxd", "cmp", "sed"].contains(&prev) {
+            continue;
+        }
         let rest: String = chars[i..]
             .iter()
             .take_while(|c| c.is_ascii_alphanumeric() || **c == '-')

@@ -185,6 +185,44 @@ pub fn inputs(files: &[PathBuf], command: &str) -> Result<Vec<Input>> {
         .collect())
 }
 
+/// The viewer from a pipe: standard input is spooled into an unlinked temporary file by a
+/// thread while the viewer maps what has arrived (no cap: the file system holds it, not
+/// memory). Returns once the first screenful is in, or the input ended, or a moment passed.
+fn open_stdin() -> Result<(
+    Document,
+    std::sync::mpsc::Receiver<crate::tui::stdin_worker::StdinMsg>,
+)> {
+    use crate::tui::stdin_worker;
+    let dir = std::env::temp_dir();
+    let file = crate::core::spool::unlinked_file(&dir).with_context(|| {
+        format!(
+            "cannot spool standard input: no temporary file in {}",
+            dir.display()
+        )
+    })?;
+    let writer = file.try_clone().context("cannot spool standard input")?;
+    let rx = stdin_worker::start(std::io::stdin(), writer);
+    let first = stdin_worker::first_screenful(&rx);
+    let len = first.as_ref().map_or(0, |m| m.len);
+    let mut doc = Document::from_spool("(standard input)", file, len)
+        .context("cannot map the spooled standard input")?;
+    if let Some(m) = first.filter(|m| m.done) {
+        // All of it is in already: say so at once (the worker sends nothing more).
+        let note = match m.error {
+            Some(e) => format!(
+                "{e}; showing the {} that arrived",
+                crate::core::document::human_size(m.len)
+            ),
+            None => format!(
+                "standard input: {}; read-only, :w PATH saves a copy",
+                crate::core::document::human_size(m.len)
+            ),
+        };
+        doc.set_note(note);
+    }
+    Ok((doc, rx))
+}
+
 /// True when an error is a closed pipe (`maphex dump f | head`): not worth a message.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
@@ -213,8 +251,13 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
             .write_all(crate::tui::config::example().as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(path) = &args.file else {
-        anyhow::bail!("no file given: maphex FILE opens one (maphex --help lists the options)");
+    let stdin_is_tty = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    let from_stdin = match &args.file {
+        Some(p) => p.as_os_str() == "-",
+        None if stdin_is_tty => anyhow::bail!(
+            "no file given: maphex FILE opens one, `-` or a pipe shows standard input (maphex --help lists the options)"
+        ),
+        None => true,
     };
     let (config, warnings) = crate::tui::config::load(args.config.as_deref());
     let mode = if args.readonly {
@@ -224,19 +267,34 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
     } else {
         config.view.mode.unwrap_or_default()
     };
-    let doc = Document::open(
-        path,
-        OpenConfig {
-            mode,
-            ignore_lock: args.force_write,
-            ..OpenConfig::default()
-        },
-    )?;
-    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        anyhow::bail!(
-            "standard output is not a terminal: the viewer needs one (maphex dump prints a hex dump)"
-        );
-    }
+    let need_terminal = || -> Result<()> {
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            Ok(())
+        } else {
+            anyhow::bail!(
+                "standard output is not a terminal: the viewer needs one (maphex dump prints a hex dump)"
+            )
+        }
+    };
+    let (doc, stdin) = if from_stdin {
+        // Checked before reading: standard input is not consumed for nothing.
+        need_terminal()?;
+        let (doc, rx) = open_stdin()?;
+        (doc, Some(rx))
+    } else {
+        let path = args.file.as_deref().unwrap_or(std::path::Path::new("-"));
+        let doc = Document::open(
+            path,
+            OpenConfig {
+                mode,
+                ignore_lock: args.force_write,
+                ..OpenConfig::default()
+            },
+        )?;
+        // Checked after opening: a path that cannot be opened is the more useful message.
+        need_terminal()?;
+        (doc, None)
+    };
     // Warnings also go to stderr, where they are seen once the screen is restored.
     for w in &warnings {
         let _ = writeln!(std::io::stderr(), "maphex: {w}");
@@ -244,7 +302,7 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
     let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let cols = args.cols.or(config.view.cols).unwrap_or(Cols::Auto);
     let encoding = args.encoding.or(config.view.encoding);
-    crate::tui::runtime::run(doc, |app| {
+    crate::tui::runtime::run(doc, stdin, |app| {
         config.apply_keys(&mut app.keymap);
         app.cols = cols;
         app.no_color = no_color;

@@ -279,6 +279,9 @@ pub struct Document {
     cut: Option<(u64, Vec<u8>)>,
     /// Bytes touched by the latest write, undo or redo (for re-searching that region).
     last_change: Option<Range<u64>>,
+    /// Standard input spooled into an unlinked file that grows while input arrives
+    /// ([`Document::from_spool`]).
+    spool: Option<File>,
 }
 
 impl std::fmt::Debug for Document {
@@ -310,7 +313,8 @@ fn read_capped(mut r: impl Read, cap: u64) -> io::Result<(Vec<u8>, bool)> {
     Ok((buf, more))
 }
 
-fn human(n: u64) -> String {
+/// A size for people: `737 B`, `12.3 MiB`.
+pub fn human_size(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut v = n as f64;
     let mut u = 0;
@@ -471,6 +475,7 @@ impl Document {
             notes,
             cut: None,
             last_change: None,
+            spool: None,
         })
     }
 
@@ -485,17 +490,17 @@ impl Document {
         let mut notes = vec![if more {
             format!(
                 "{what}: read the first {} into memory (the cap); read-only, :w PATH saves a copy",
-                human(n)
+                human_size(n)
             )
         } else {
             format!(
                 "{what}: read {} into memory; read-only, :w PATH saves a copy",
-                human(n)
+                human_size(n)
             )
         }];
         if config.mode == Mode::ReadOnly {
             notes.clear();
-            notes.push(format!("{what}: read {} into memory", human(n)));
+            notes.push(format!("{what}: read {} into memory", human_size(n)));
         }
         Self {
             path: path.to_path_buf(),
@@ -514,7 +519,55 @@ impl Document {
             notes,
             cut: None,
             last_change: None,
+            spool: None,
         }
+    }
+
+    /// Standard input as the viewer shows it: read-only, mapped from `file` (an unlinked
+    /// temporary file that another thread fills while the input arrives, see
+    /// [`crate::core::spool`]), `len` bytes of it so far. [`Document::spool_grew`] maps more.
+    pub fn from_spool(name: &str, file: File, len: u64) -> io::Result<Self> {
+        let disk = DiskMap::map(&file, len)?;
+        let mut d = Self::from_stream(
+            Path::new(name),
+            Vec::new(),
+            false,
+            "standard input",
+            OpenConfig::default(),
+        );
+        d.notes = vec!["standard input: reading…; read-only, :w PATH saves a copy".to_string()];
+        d.disk = disk;
+        d.base_len = len;
+        d.len = len;
+        d.spool = Some(file);
+        Ok(d)
+    }
+
+    /// Replaces the notes from opening with one (the caller knows more, e.g. that all of a
+    /// spooled input has arrived).
+    pub fn set_note(&mut self, note: String) {
+        self.notes = vec![note];
+    }
+
+    /// True for standard input spooled by [`Document::from_spool`].
+    pub fn is_spooled(&self) -> bool {
+        self.spool.is_some()
+    }
+
+    /// The spooled input has `len` bytes now: maps them (the file only grows). Returns the
+    /// length before, when it grew.
+    pub fn spool_grew(&mut self, len: u64) -> io::Result<Option<u64>> {
+        let Some(file) = &self.spool else {
+            return Ok(None);
+        };
+        if len <= self.len {
+            return Ok(None);
+        }
+        self.disk = DiskMap::map(file, len)?;
+        let before = self.len;
+        self.base_len = len;
+        self.len = len;
+        Ok(Some(before))
     }
 
     /// An in-memory, read-only document (tests, benches, data from a pipe).

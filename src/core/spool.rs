@@ -38,8 +38,9 @@ pub fn spool(input: &mut dyn Read, dir: &Path) -> io::Result<(File, u64)> {
     Ok((file, len))
 }
 
-/// A new read-write file in `dir` that has no name.
-fn unlinked_file(dir: &Path) -> io::Result<File> {
+/// A new read-write file in `dir` that has no name (the viewer spools a pipe into it while
+/// it shows what has arrived).
+pub fn unlinked_file(dir: &Path) -> io::Result<File> {
     match OpenOptions::new()
         .read(true)
         .write(true)

@@ -748,6 +748,19 @@ impl App {
     }
 
     /// After an edit, search the changed region again so highlights are never stale.
+    /// Standard input grew from `before` bytes to the document's length (the viewer from a
+    /// pipe): the search takes in the new bytes; the line index is rebuilt when
+    /// `refresh_lines` (the runtime asks at the end of the input and now and then before).
+    pub fn input_grew(&mut self, before: u64, refresh_lines: bool) -> Option<Effect> {
+        if refresh_lines {
+            self.lines_after_edit();
+        }
+        let len = self.doc.len();
+        self.search
+            .after_edit(&self.doc, Some(before..len))
+            .map(Effect::Search)
+    }
+
     pub(crate) fn search_after_edit(
         &mut self,
         span: Option<std::ops::Range<u64>>,

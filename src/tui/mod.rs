@@ -15,6 +15,7 @@ pub mod runtime;
 pub mod search;
 pub mod search_worker;
 pub mod selection;
+pub mod stdin_worker;
 pub mod theme;
 pub mod typing;
 pub mod ui;

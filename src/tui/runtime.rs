@@ -22,6 +22,7 @@ use crate::tui::app::{App, Effect, Severity};
 use crate::tui::input::{Input, from_crossterm};
 use crate::tui::line_worker::{LineWorker, LinesMsg};
 use crate::tui::search_worker::{Worker, WorkerMsg};
+use crate::tui::stdin_worker::StdinMsg;
 use crate::tui::ui;
 
 /// The app plus its search worker: everything the loop needs except a terminal.
@@ -43,6 +44,10 @@ pub struct Session {
     pub exit_note: Option<String>,
     /// The last change on disk reported on the message line.
     disk_note: Option<String>,
+    /// Reports of the thread that spools standard input (the viewer from a pipe).
+    stdin: Option<Receiver<StdinMsg>>,
+    /// When the line index was last rebuilt for input that is still arriving.
+    stdin_lines_at: Option<Instant>,
 }
 
 impl Drop for Session {
@@ -68,6 +73,8 @@ impl Session {
             recover_on_drop: false,
             exit_note: None,
             disk_note: None,
+            stdin: None,
+            stdin_lines_at: None,
             app: App::new(doc, size),
             worker: Worker::default(),
             tx,
@@ -177,9 +184,90 @@ impl Session {
         }
     }
 
+    /// Takes the reports of the thread that spools standard input into the document.
+    #[must_use]
+    pub fn with_stdin(mut self, rx: Receiver<StdinMsg>) -> Self {
+        self.stdin = Some(rx);
+        self
+    }
+
+    /// Maps what arrived on standard input since the last turn; true when anything changed.
+    fn pump_stdin(&mut self) -> bool {
+        let Some(rx) = &self.stdin else {
+            return false;
+        };
+        let mut last = None;
+        let mut gone = false;
+        loop {
+            match rx.try_recv() {
+                Ok(m) => {
+                    let done = m.done;
+                    last = Some(m);
+                    if done {
+                        break;
+                    }
+                }
+                Err(mpsc::TryRecvError::Empty) => break,
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    gone = true;
+                    break;
+                }
+            }
+        }
+        if gone {
+            self.stdin = None;
+        }
+        let Some(m) = last else {
+            return false;
+        };
+        if m.done {
+            self.stdin = None;
+        }
+        match self.app.doc.spool_grew(m.len) {
+            Ok(grown) => {
+                let refresh = m.done
+                    || self
+                        .stdin_lines_at
+                        .is_none_or(|t| t.elapsed() >= Duration::from_secs(2));
+                if let Some(before) = grown {
+                    if refresh {
+                        self.stdin_lines_at = Some(Instant::now());
+                    }
+                    if let Some(e) = self.app.input_grew(before, refresh) {
+                        self.effect(e);
+                    }
+                }
+                let size = crate::core::document::human_size(m.len);
+                match (&m.error, m.done) {
+                    (Some(e), _) => self
+                        .app
+                        .error(format!("{e}; showing the {size} that arrived")),
+                    (None, true) => self.app.info(format!(
+                        "standard input: {size}; read-only, :w PATH saves a copy"
+                    )),
+                    (None, false) => {
+                        let ours = self
+                            .app
+                            .message
+                            .as_ref()
+                            .is_none_or(|(t, _)| t.starts_with("standard input: reading"));
+                        if ours {
+                            self.app
+                                .info(format!("standard input: reading… {size} so far"));
+                        }
+                    }
+                }
+            }
+            Err(e) => self
+                .app
+                .error(format!("cannot map the spooled standard input: {e}")),
+        }
+        true
+    }
+
     /// Takes what the worker reported; returns true when anything changed.
     pub fn pump(&mut self) -> bool {
-        let mut changed = false;
+        let mut changed = self.pump_stdin();
         while let Ok(msg) = self.rx.try_recv() {
             changed = true;
             self.handle_msg(msg);
@@ -340,7 +428,11 @@ fn plural(n: u64, word: &str) -> String {
 }
 
 /// Sets the terminal up, runs the loop and restores the terminal whatever happens.
-pub fn run(doc: Document, configure: impl FnOnce(&mut App)) -> io::Result<()> {
+pub fn run(
+    doc: Document,
+    stdin: Option<Receiver<StdinMsg>>,
+    configure: impl FnOnce(&mut App),
+) -> io::Result<()> {
     // SIGTERM and SIGHUP (the terminal closed) end the loop cleanly: the terminal is restored
     // and unsaved edits go to a recovery file, as vim's swap file keeps them.
     let stop = Arc::new(AtomicBool::new(false));
@@ -360,7 +452,7 @@ pub fn run(doc: Document, configure: impl FnOnce(&mut App)) -> io::Result<()> {
     // A SIGBUS that is not ours kills the process without unwinding: leave the alternate
     // screen and show the cursor first.
     crate::core::mapping::set_fatal_signal_output(Some(RESTORE_SEQUENCE));
-    let result = run_loop(&mut terminal, doc, configure, &stop);
+    let result = run_loop(&mut terminal, doc, stdin, configure, &stop);
     crate::core::mapping::set_fatal_signal_output(None);
     let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
     let _ = ratatui::try_restore();
@@ -390,6 +482,7 @@ fn terminal_size<B: Backend>(terminal: &Terminal<B>) -> (u16, u16) {
 fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     doc: Document,
+    stdin: Option<Receiver<StdinMsg>>,
     configure: impl FnOnce(&mut App),
     stop: &AtomicBool,
 ) -> io::Result<Option<String>>
@@ -398,6 +491,9 @@ where
 {
     let size = terminal_size(terminal);
     let mut s = Session::new(doc, size);
+    if let Some(rx) = stdin {
+        s = s.with_stdin(rx);
+    }
     s.recover_on_drop = true;
     configure(&mut s.app);
     let to_io = |e: B::Error| io::Error::other(e);
@@ -434,7 +530,7 @@ where
             out.write_all(crate::tui::selection::osc52(&text).as_bytes())?;
             out.flush()?;
         }
-        let wait = if s.searching() {
+        let wait = if s.searching() || s.stdin.is_some() {
             Duration::from_millis(30)
         } else {
             Duration::from_millis(250)
