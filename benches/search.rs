@@ -11,13 +11,26 @@
 //! ```
 //!
 //! The `scan` group goes through `ByteSource::read` with the default 16 MiB chunks and 1 MiB
-//! overlap, as the search worker does, and the sink only counts. The `find_iter` group is
-//! the baseline: `regex::bytes::Regex::find_iter` over the buffer as one slice.
+//! overlap, as the search worker does, and the sink only counts. The `parallel` group is the
+//! same scan split over every core and merged (`search_worker::scan_parallel`, what the UI's
+//! worker and `find` run): on 2 cores it should be about 1.9 times `scan`. The `find_iter`
+//! group is the baseline: `regex::bytes::Regex::find_iter` (Unicode off, as our default)
+//! over the buffer as one slice. `benches/search_vs_rg.sh` compares `maphex find` with
+//! ripgrep and Python on a 1 GiB text file.
+//!
+//! The `navigation` group times one `n` and one `N` from the middle of a real file through
+//! the UI (default index cap, so the middle is far past the stored matches) when
+//! `MAPHEX_BENCH_NAV_FILE` names one, for example the 1 GiB file the script generates:
+//!
+//! ```text
+//! MAPHEX_BENCH_NAV_FILE=/tmp/maphex-bench-lorem-1024m.txt cargo bench --bench search -- navigation
+//! ```
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use maphex::core::search::{Query, QueryKind, ScanConfig, Scanner};
+use maphex::tui::search_worker::{ScanEvent, scan_parallel, scan_threads};
 use regex::bytes::RegexBuilder;
 
 const DEFAULT_BYTES: usize = 256 << 20;
@@ -83,6 +96,38 @@ fn bench_scan(c: &mut Criterion) {
     }
     group.finish();
 
+    let mut group = c.benchmark_group("parallel");
+    group.throughput(Throughput::Bytes(len as u64));
+    group.sample_size(10);
+    let never = std::sync::atomic::AtomicBool::new(false);
+    for (name, kind, text) in cases {
+        let pattern = Query::new(kind, text)
+            .compile()
+            .expect("benchmark patterns compile");
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut found = 0_u64;
+                scan_parallel(
+                    &pattern,
+                    hay.as_slice(),
+                    0..u64::MAX,
+                    None,
+                    ScanConfig::default(),
+                    scan_threads(),
+                    &never,
+                    &mut |e| {
+                        if let ScanEvent::Match(_) = e {
+                            found += 1;
+                        }
+                        true
+                    },
+                );
+                black_box(found)
+            });
+        });
+    }
+    group.finish();
+
     // Baseline: `regex::bytes::Regex::find_iter` on the whole buffer as one slice, which is
     // what the chunked scan must equal; the ratio is the cost of chunking and windows.
     let mut group = c.benchmark_group("find_iter");
@@ -94,6 +139,7 @@ fn bench_scan(c: &mut Criterion) {
             .expect("benchmark patterns compile");
         let regex = RegexBuilder::new(pattern.regex_source())
             .case_insensitive(pattern.is_case_insensitive())
+            .unicode(pattern.is_unicode())
             .build()
             .expect("the regex crate accepts what we compile");
         group.bench_function(name, |b| {
@@ -103,5 +149,46 @@ fn bench_scan(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_scan);
+/// `n` and `N` from 50 % of `MAPHEX_BENCH_NAV_FILE` after a full search for
+/// `[A-Z][a-z]+ [a-z]+` with the default cap.
+fn bench_navigation(c: &mut Criterion) {
+    use maphex::core::document::{Document, Mode, OpenConfig};
+    use maphex::tui::input::{Input, Key, KeyCode};
+    use maphex::tui::runtime::Session;
+    let Some(path) = std::env::var_os("MAPHEX_BENCH_NAV_FILE") else {
+        return;
+    };
+    let doc = Document::open(
+        std::path::Path::new(&path),
+        OpenConfig {
+            mode: Mode::ReadOnly,
+            ..OpenConfig::default()
+        },
+    )
+    .expect("MAPHEX_BENCH_NAV_FILE opens");
+    let mut s = Session::new(doc, (80, 24));
+    let typ = |s: &mut Session, text: &str| {
+        for ch in text.chars() {
+            s.input(Input::Key(Key::ch(ch)));
+        }
+    };
+    typ(&mut s, "/[A-Z][a-z]+ [a-z]+");
+    s.input(Input::Key(Key::plain(KeyCode::Enter)));
+    assert!(s.wait_search(std::time::Duration::from_secs(600)));
+    let mut group = c.benchmark_group("navigation");
+    group.sample_size(20);
+    for (name, k) in [("n from 50%", "n"), ("N from 50%", "N")] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                typ(&mut s, ":50%");
+                s.input(Input::Key(Key::plain(KeyCode::Enter)));
+                typ(&mut s, k);
+                black_box(s.app.cursor)
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_scan, bench_navigation);
 criterion_main!(benches);

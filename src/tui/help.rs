@@ -20,6 +20,13 @@ pub fn lines() -> Vec<(String, String)> {
         "hex digits in the hex pane, any character in the text pane".into(),
     ));
     out.push((
+        "search prompt".into(),
+        "Tab kind, C-t case, C-x Unicode. A regex means bytes: \\xNN is a byte, . any byte \
+         but \\n, \\w \\d \\s \\b and (?i) are ASCII, é its UTF-8 bytes; (?u) or C-x for \
+         Unicode"
+            .into(),
+    ));
+    out.push((
         "commands".into(),
         ":w  :w!  :w PATH  :wq  :q  :q!  :e!  :OFFSET  :line N".into(),
     ));

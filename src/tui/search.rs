@@ -91,6 +91,8 @@ pub struct SearchUi {
     cancelled: bool,
     /// Matches possibly longer than the scan window.
     long_matches: u64,
+    /// Offset of the first match cut at the long-match limit.
+    too_long: Option<u64>,
     /// Edits arrived while a full scan was running: scan again when it ends.
     stale: bool,
     /// The search pane is shown.
@@ -126,6 +128,7 @@ impl Default for SearchUi {
             pending_jump: None,
             cancelled: false,
             long_matches: 0,
+            too_long: None,
             stale: false,
             pane_open: false,
             pane_focus: false,
@@ -175,6 +178,7 @@ impl SearchUi {
         self.stale = false;
         self.region = None;
         self.long_matches = 0;
+        self.too_long = None;
         self.progress = (0, doc.len());
         self.index.clear();
         self.unsent = 0;
@@ -319,9 +323,11 @@ impl SearchUi {
                 generation,
                 cancelled,
                 long_matches,
+                too_long,
             } if generation == self.generation => {
                 self.running = false;
                 self.long_matches += long_matches;
+                self.too_long = self.too_long.or(too_long);
                 if let Some(region) = self.region.take() {
                     if !cancelled {
                         self.finish_region(region, u64::MAX);
@@ -676,11 +682,20 @@ impl SearchUi {
         self.pattern.as_ref()?;
         let total = self.total();
         let more = if self.running { "+" } else { "" };
-        let listed = if self.index.is_truncated() {
+        let mut listed = if self.index.is_truncated() {
             format!(" (first {} listed)", self.index.len())
         } else {
             String::new()
         };
+        if let Some(at) = self.too_long {
+            use std::fmt::Write as _;
+            // Writing to a String cannot fail.
+            let _ = write!(
+                listed,
+                "; the match at {at:#x} is longer than {} MiB and was cut there",
+                crate::core::search::LONG_MATCH_LIMIT >> 20
+            );
+        }
         Some(match self.current_number() {
             Some(n) => format!("match {n} of {total}{more}{listed}"),
             None => format!("{total}{more} matches{listed}"),

@@ -89,8 +89,10 @@ pub enum WorkerMsg {
         generation: u64,
         /// True when it was cancelled.
         cancelled: bool,
-        /// Matches that may be longer than the scan's window (see `Scanner::long_matches`).
+        /// Matches cut at the long-match limit (see `Scanner::long_matches`).
         long_matches: u64,
+        /// The offset of the first of them.
+        too_long: Option<u64>,
     },
 }
 
@@ -482,5 +484,6 @@ fn run(req: &SearchRequest, cancel: &AtomicBool, tx: &Sender<WorkerMsg>) {
         generation,
         cancelled: summary.stopped && cancel.load(Ordering::Relaxed),
         long_matches: summary.long_matches,
+        too_long: summary.too_long,
     });
 }

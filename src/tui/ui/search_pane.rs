@@ -29,7 +29,7 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
             .unwrap_or_else(|| "no search yet".into())
     );
     if search.long_matches() > 0 {
-        title.push_str("─ some matches may be cut at the 1 MiB window ");
+        title.push_str("─ matches longer than 64 MiB are cut ");
     }
     title_rule(buf, y0, width, &title, theme.frame());
     let rows = height - 1;
