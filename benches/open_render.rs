@@ -76,7 +76,7 @@ fn bench(c: &mut Criterion) {
     )
     .expect("open");
     let mut s = Session::new(doc, (200, 60));
-    s.app.view.inspector = true;
+    s.app.settings.inspector = true;
     s.app.goto(5 << 20);
     let mut t = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
     c.bench_function("frame_200x60_utf8_inspector", |b| {
@@ -84,8 +84,8 @@ fn bench(c: &mut Criterion) {
             t.draw(|f| ui::draw(f, &s.app)).expect("draw");
         });
     });
-    s.app.view.line_view = true;
-    s.app.top = s.app.row_start(s.app.cursor);
+    s.app.settings.line_view = true;
+    s.app.view_mut().top = s.app.row_start(s.app.cursor());
     c.bench_function("frame_200x60_line_view", |b| {
         b.iter(|| {
             t.draw(|f| ui::draw(f, &s.app)).expect("draw");

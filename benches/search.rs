@@ -183,7 +183,7 @@ fn bench_navigation(c: &mut Criterion) {
                 typ(&mut s, ":50%");
                 s.input(Input::Key(Key::plain(KeyCode::Enter)));
                 typ(&mut s, k);
-                black_box(s.app.cursor)
+                black_box(s.app.cursor())
             });
         });
     }

@@ -201,12 +201,12 @@ fn empty_file() {
     // Append three bytes in copy-on-write mode and save them.
     typ(&mut s, "i414243");
     key(&mut s, KeyCode::Esc);
-    assert_eq!(s.app.doc.len(), 3);
+    assert_eq!(s.app.doc().len(), 3);
     assert_eq!(fs::read(&path).unwrap(), b"", "nothing on disk before :w");
     command(&mut s, "w");
     assert!(message(&s).starts_with("saved"), "{}", message(&s));
     assert_eq!(fs::read(&path).unwrap(), b"ABC");
-    assert!(!s.app.doc.is_dirty());
+    assert!(!s.app.doc().is_dirty());
 }
 
 fn mkfifo(path: &Path) {
@@ -304,7 +304,7 @@ fn dev_zero() {
     let m = message(&s);
     assert!(m.contains("cap") && m.contains("read-only"), "{m}");
     typ(&mut s, "G");
-    assert_eq!(s.app.cursor, OpenConfig::default().stream_cap - 1);
+    assert_eq!(s.app.cursor(), OpenConfig::default().stream_cap - 1);
     let screen = render(&s, 80, 24);
     assert!(screen.contains("03fffff0"), "{screen}");
 }
@@ -327,7 +327,7 @@ fn other_character_device() {
         "{m}"
     );
     typ(&mut s, "Gjl");
-    assert_eq!(s.app.cursor, 0);
+    assert_eq!(s.app.cursor(), 0);
     render(&s, 80, 24);
 }
 
@@ -386,12 +386,12 @@ fn sparse_1_tib_file() {
     let first = render(&s, 80, 24);
     assert!(first.starts_with("0000000000"), "{first}");
     typ(&mut s, "G");
-    assert_eq!(s.app.cursor, (1 << 40) - 1);
+    assert_eq!(s.app.cursor(), (1 << 40) - 1);
     let last = render(&s, 80, 24);
     assert!(last.contains("ffffffff0"), "{last}");
     assert!(last.contains("END!"), "{last}");
     typ(&mut s, "g");
-    assert_eq!(s.app.cursor, 0);
+    assert_eq!(s.app.cursor(), 0);
     render(&s, 80, 24);
     let grew = rss_kib().saturating_sub(before);
     assert!(grew < 64 * 1024, "RSS grew by {grew} KiB");
@@ -476,12 +476,12 @@ fn invalid_hex() {
 
     // The search prompt in hex mode: an error message, the cursor stays.
     let mut s = Session::new(open(&path, Mode::CopyOnWrite), (80, 24));
-    s.app.search.kind = QueryKind::Hex;
+    s.app.view_mut().search.kind = QueryKind::Hex;
     command(&mut s, "0x40");
     typ(&mut s, "/4e 7");
     key(&mut s, KeyCode::Enter);
     assert!(message(&s).contains("invalid hex `7`"), "{}", message(&s));
-    assert_eq!(s.app.cursor, 0x40);
+    assert_eq!(s.app.cursor(), 0x40);
     assert!(!s.searching());
 }
 
@@ -506,20 +506,20 @@ fn offsets_past_the_end_and_before_the_start() {
 
     let mut s = Session::new(open(&path, Mode::CopyOnWrite), (80, 24));
     command(&mut s, "-0x10");
-    assert_eq!(s.app.cursor, 0);
+    assert_eq!(s.app.cursor(), 0);
     assert!(message(&s).contains("before the start"), "{}", message(&s));
     command(&mut s, "0x20");
-    assert_eq!(s.app.cursor, 0x20);
+    assert_eq!(s.app.cursor(), 0x20);
     command(&mut s, "+0xffffffffffffffff");
-    assert_eq!(s.app.cursor, 0x20);
+    assert_eq!(s.app.cursor(), 0x20);
     assert!(message(&s).contains("too large"), "{}", message(&s));
     command(&mut s, "+0x1000");
-    assert_eq!(s.app.cursor, 0x20);
+    assert_eq!(s.app.cursor(), 0x20);
     assert!(message(&s).contains("past the end"), "{}", message(&s));
     command(&mut s, "end+1");
-    assert_eq!(s.app.cursor, 0x20);
+    assert_eq!(s.app.cursor(), 0x20);
     assert!(message(&s).contains("past the end"), "{}", message(&s));
-    assert!(!s.app.doc.is_dirty());
+    assert!(!s.app.doc().is_dirty());
     assert_eq!(fs::read(&path).unwrap(), lorem());
 }
 
@@ -553,13 +553,13 @@ fn huge_counts() {
     let mut s = Session::new(open(&path, Mode::CopyOnWrite), (80, 24));
     command(&mut s, "0x40");
     command(&mut s, "0xffffffffffffffffff");
-    assert_eq!(s.app.cursor, 0x40);
+    assert_eq!(s.app.cursor(), 0x40);
     assert!(message(&s).contains("too large"), "{}", message(&s));
     command(&mut s, "99999999999999999999999");
-    assert_eq!(s.app.cursor, 0x40);
+    assert_eq!(s.app.cursor(), 0x40);
     assert!(message(&s).contains("too large"), "{}", message(&s));
     command(&mut s, "16E");
-    assert_eq!(s.app.cursor, 0x40);
+    assert_eq!(s.app.cursor(), 0x40);
     assert!(
         message(&s).contains("not a command or offset"),
         "{}",

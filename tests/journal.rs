@@ -167,7 +167,7 @@ fn the_ui_offers_and_runs_the_rollback() {
     command(&mut s, "recover rollback");
     assert!(message(&s).starts_with("rolled back"), "{}", message(&s));
     assert_eq!(fs::read(&path).unwrap(), lorem());
-    assert_eq!(all(&s.app.doc), lorem());
+    assert_eq!(all(s.app.doc()), lorem());
     assert!(!journal_of(&path).exists());
 }
 
@@ -257,7 +257,7 @@ fn set_file_size_limit(bytes: libc::rlim_t) {
 fn save_into_a_full_disk() -> (TempDir, PathBuf, Session, Vec<u8>) {
     let (dir, path) = lorem_copy();
     let mut s = Session::new(open(&path, Mode::CopyOnWrite), (80, 24));
-    let new = edit(&mut s.app.doc);
+    let new = edit(s.app.doc_mut());
     // SAFETY: ignoring SIGXFSZ in this single-purpose child process.
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
@@ -288,8 +288,8 @@ fn a_failed_write_keeps_the_edits_unsaved_and_the_file_old() {
             && m.contains("your edits are kept"),
         "{m}"
     );
-    assert!(s.app.doc.is_dirty(), "marked saved after a failed write");
-    assert_eq!(all(&s.app.doc), new, "edits lost from memory");
+    assert!(s.app.doc().is_dirty(), "marked saved after a failed write");
+    assert_eq!(all(s.app.doc()), new, "edits lost from memory");
     assert_eq!(
         fs::read(&path).unwrap(),
         lorem(),
@@ -325,7 +325,7 @@ fn bug_saving_again_after_a_failed_save_is_refused_as_changed_on_disk() {
     command(&mut s, "w");
     assert!(message(&s).starts_with("saved"), "{}", message(&s));
     assert_eq!(fs::read(&path).unwrap(), new);
-    assert!(!s.app.doc.is_dirty());
+    assert!(!s.app.doc().is_dirty());
 }
 
 /// Write permission taken away mid-session: the journal cannot be created beside the file,
@@ -341,7 +341,7 @@ fn a_save_into_a_folder_made_read_only_mid_session_keeps_the_edits() {
     }
     let (dir, path) = lorem_copy();
     let mut s = Session::new(open(&path, Mode::CopyOnWrite), (80, 24));
-    let new = edit(&mut s.app.doc);
+    let new = edit(s.app.doc_mut());
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
     assert!(
         fs::write(dir.path().join("probe"), b"").is_err(),
@@ -354,8 +354,8 @@ fn a_save_into_a_folder_made_read_only_mid_session_keeps_the_edits() {
         m.starts_with("cannot save") && m.contains("your edits are kept"),
         "{m}"
     );
-    assert!(s.app.doc.is_dirty());
-    assert_eq!(all(&s.app.doc), new);
+    assert!(s.app.doc().is_dirty());
+    assert_eq!(all(s.app.doc()), new);
     assert_eq!(fs::read(&path).unwrap(), lorem());
 }
 
@@ -381,7 +381,7 @@ fn recovery_restores_the_edits_as_one_unsaved_undo_step() {
     assert!(message(&s).contains(":recover apply"), "{}", message(&s));
     command(&mut s, "recover apply");
     assert!(message(&s).starts_with("recovered"), "{}", message(&s));
-    let doc = &mut s.app.doc;
+    let doc = s.app.doc_mut();
     assert_eq!(all(doc), new, "the edits are back");
     assert!(doc.is_dirty(), "recovered edits are unsaved");
     assert_eq!(doc.history_len(), (1, 0), "one undo step");
@@ -408,8 +408,8 @@ fn recovery_can_be_discarded_and_is_not_written_without_edits() {
     command(&mut s, "recover discard");
     assert!(message(&s).starts_with("deleted"), "{}", message(&s));
     assert!(!recovery_of(&path).exists());
-    assert!(!s.app.doc.is_dirty());
-    assert_eq!(all(&s.app.doc), lorem());
+    assert!(!s.app.doc().is_dirty());
+    assert_eq!(all(s.app.doc()), lorem());
     command(&mut s, "recover apply");
     assert!(
         message(&s).contains("nothing to recover"),
@@ -511,7 +511,7 @@ fn bug_saving_over_a_pending_journal_loses_the_rollback() {
     let (_dir, path, _) = crashed_save(FaultPoint::MidWrite);
     let half = fs::read(&path).unwrap();
     let mut s = Session::new(reopen_after_crash(&path), (80, 24));
-    s.app.doc.write(0, b"l").unwrap();
+    s.app.doc_mut().write(0, b"l").unwrap();
     command(&mut s, "w");
     let m = message(&s);
     assert!(

@@ -563,8 +563,8 @@ proptest! {
             }
             s.app.quit = false;
             prop_assert!(
-                s.app.cursor <= s.app.doc.len(),
-                "{:?} put the cursor at {} of {}", line, s.app.cursor, s.app.doc.len()
+                s.app.cursor() <= s.app.doc().len(),
+                "{:?} put the cursor at {} of {}", line, s.app.cursor(), s.app.doc().len()
             );
         }
         s.shutdown();

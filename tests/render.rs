@@ -127,7 +127,7 @@ fn matches_are_highlighted_and_current_one_differs() {
     keys(&mut s, "(?i)nulla");
     key(&mut s, KeyCode::Enter);
     assert!(s.wait_search(Duration::from_secs(10)));
-    assert_eq!(s.app.cursor, 0xc3);
+    assert_eq!(s.app.cursor(), 0xc3);
     let t = screen(&s, 80, 24);
     let buf = t.backend().buffer();
     // 0xc3 is row 0xc0 (y = 12), byte 3; 0x20e is row 0x200 (y = 32): off screen at 24 rows.

@@ -121,10 +121,10 @@ fn saving_in_edit_mode_keeps_the_rest_of_the_stay_one_undo_step() {
     s.input(Input::Key(Key::ctrl('s')));
     typ(&mut s, "cd");
     s.input(Input::Key(Key::plain(KeyCode::Esc)));
-    assert_eq!(&*s.app.doc.read(0..10), b"abcd456789");
+    assert_eq!(&*s.app.doc().read(0..10), b"abcd456789");
     typ(&mut s, "u");
     assert_eq!(
-        &*s.app.doc.read(0..10),
+        &*s.app.doc().read(0..10),
         b"ab23456789",
         "one undo takes back the typing after the save"
     );
@@ -145,5 +145,5 @@ fn cancelling_a_search_is_final() {
     // Let the cancelled worker finish and take everything it sent: a restart would show now.
     s.settle();
     assert!(!s.searching(), "a cancelled search started again");
-    assert!(s.app.search.was_cancelled());
+    assert!(s.app.view().search.was_cancelled());
 }

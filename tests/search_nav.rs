@@ -47,7 +47,7 @@ fn corpus() -> Vec<u8> {
 fn goto(s: &mut Session, offset: u64) {
     typ(s, &format!(":{offset:#x}"));
     key(s, KeyCode::Enter);
-    assert_eq!(s.app.cursor, offset, "goto {offset:#x}");
+    assert_eq!(s.app.cursor(), offset, "goto {offset:#x}");
 }
 
 #[test]
@@ -67,13 +67,13 @@ fn n_and_n_past_the_cap_agree_with_a_brute_force_model() {
     assert!(model.len() > 10_000, "{}", model.len());
 
     let mut s = Session::new(open(&path, Mode::ReadOnly), (80, 24));
-    s.app.search.store_cap = 10;
+    s.app.view_mut().search.store_cap = 10;
     typ(&mut s, "/");
     typ(&mut s, pattern);
     key(&mut s, KeyCode::Enter);
     assert!(s.wait_search(WAIT), "search did not finish");
-    assert_eq!(s.app.search.total(), model.len() as u64);
-    assert!(s.app.search.index.is_truncated());
+    assert_eq!(s.app.view().search.total(), model.len() as u64);
+    assert!(s.app.view().search.index.is_truncated());
 
     let total = model.len();
     let len = bytes.len() as u64;
@@ -87,14 +87,14 @@ fn n_and_n_past_the_cap_agree_with_a_brute_force_model() {
         typ(&mut s, "n");
         let next = model.partition_point(|&m| m <= c);
         if next < total {
-            assert_eq!(s.app.cursor, model[next], "n from {c:#x}");
+            assert_eq!(s.app.cursor(), model[next], "n from {c:#x}");
             assert_eq!(
                 message(&s),
                 format!("match {} of {total} (first 10 listed)", next + 1),
                 "n from {c:#x}"
             );
         } else {
-            assert_eq!(s.app.cursor, model[0], "n wraps from {c:#x}");
+            assert_eq!(s.app.cursor(), model[0], "n wraps from {c:#x}");
             assert!(message(&s).contains("wrapped"), "{}", message(&s));
         }
 
@@ -102,14 +102,14 @@ fn n_and_n_past_the_cap_agree_with_a_brute_force_model() {
         typ(&mut s, "N");
         let before = model.partition_point(|&m| m < c);
         if before > 0 {
-            assert_eq!(s.app.cursor, model[before - 1], "N from {c:#x}");
+            assert_eq!(s.app.cursor(), model[before - 1], "N from {c:#x}");
             assert_eq!(
                 message(&s),
                 format!("match {before} of {total} (first 10 listed)"),
                 "N from {c:#x}"
             );
         } else {
-            assert_eq!(s.app.cursor, model[total - 1], "N wraps from {c:#x}");
+            assert_eq!(s.app.cursor(), model[total - 1], "N wraps from {c:#x}");
             assert!(message(&s).contains("wrapped"), "{}", message(&s));
         }
     }
@@ -119,13 +119,13 @@ fn n_and_n_past_the_cap_agree_with_a_brute_force_model() {
     let mut at = model.partition_point(|&m| m <= 590_000);
     for _ in 0..20 {
         typ(&mut s, "n");
-        assert_eq!(s.app.cursor, model[at]);
+        assert_eq!(s.app.cursor(), model[at]);
         at += 1;
     }
     for _ in 0..25 {
         typ(&mut s, "N");
         at -= 1;
-        assert_eq!(s.app.cursor, model[at - 1]);
+        assert_eq!(s.app.cursor(), model[at - 1]);
     }
 
     // A new search from a cursor past the cap lands on the first match at or after it.
@@ -135,14 +135,15 @@ fn n_and_n_past_the_cap_agree_with_a_brute_force_model() {
     typ(&mut s, pattern);
     key(&mut s, KeyCode::Enter);
     assert!(s.wait_search(WAIT));
-    assert_eq!(s.app.cursor, model[model.partition_point(|&m| m < c)]);
+    assert_eq!(s.app.cursor(), model[model.partition_point(|&m| m < c)]);
 
     // Highlights past the cap are the model's matches.
     let lo = model[total / 2] - 3;
     let shown: Vec<u64> = s
         .app
+        .view()
         .search
-        .matches_in(&s.app.doc, lo..lo + 4096)
+        .matches_in(s.app.doc(), lo..lo + 4096)
         .into_iter()
         .map(|(start, _)| start)
         .collect();

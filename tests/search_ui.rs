@@ -42,20 +42,20 @@ fn search(s: &mut Session, pattern: &str) {
 fn enter_jumps_and_n_steps_with_wrap() {
     let (_d, mut s) = session(Mode::ReadOnly);
     search(&mut s, "(?i)nulla");
-    assert_eq!(s.app.cursor, 0xc3);
+    assert_eq!(s.app.cursor(), 0xc3);
     assert_eq!(message(&s), "match 1 of 3");
     typ(&mut s, "n");
-    assert_eq!(s.app.cursor, 0x20e);
+    assert_eq!(s.app.cursor(), 0x20e);
     typ(&mut s, "n");
-    assert_eq!(s.app.cursor, 0x22b);
+    assert_eq!(s.app.cursor(), 0x22b);
     typ(&mut s, "n");
-    assert_eq!(s.app.cursor, 0xc3);
+    assert_eq!(s.app.cursor(), 0xc3);
     assert!(message(&s).contains("wrapped"), "{}", message(&s));
     typ(&mut s, "N");
-    assert_eq!(s.app.cursor, 0x22b);
+    assert_eq!(s.app.cursor(), 0x22b);
     assert!(message(&s).contains("wrapped"));
     typ(&mut s, "N");
-    assert_eq!(s.app.cursor, 0x20e);
+    assert_eq!(s.app.cursor(), 0x20e);
 }
 
 #[test]
@@ -64,13 +64,13 @@ fn search_starts_from_the_cursor() {
     typ(&mut s, ":0x200");
     key(&mut s, KeyCode::Enter);
     search(&mut s, "(?i)nulla");
-    assert_eq!(s.app.cursor, 0x20e);
+    assert_eq!(s.app.cursor(), 0x20e);
     assert_eq!(message(&s), "match 2 of 3");
     // Past the last match it wraps to the first.
     typ(&mut s, ":end");
     key(&mut s, KeyCode::Enter);
     search(&mut s, "(?i)nulla");
-    assert_eq!(s.app.cursor, 0xc3);
+    assert_eq!(s.app.cursor(), 0xc3);
 }
 
 #[test]
@@ -82,14 +82,14 @@ fn prompt_tab_cycles_kinds_and_ctrl_t_folds_case() {
     typ(&mut s, "NULLA F");
     key(&mut s, KeyCode::Enter);
     assert!(s.wait_search(WAIT));
-    assert_eq!(s.app.search.total(), 1);
-    assert_eq!(s.app.cursor, 0x20e);
+    assert_eq!(s.app.view().search.total(), 1);
+    assert_eq!(s.app.cursor(), 0x20e);
     typ(&mut s, "/");
     key(&mut s, KeyCode::Tab); // hex
     typ(&mut s, "4e 75 6c ?? 61");
     key(&mut s, KeyCode::Enter);
     assert!(s.wait_search(WAIT));
-    assert_eq!(s.app.search.total(), 2);
+    assert_eq!(s.app.view().search.total(), 2);
 }
 
 #[test]
@@ -97,14 +97,14 @@ fn pane_lists_matches_and_enter_jumps() {
     let (_d, mut s) = session(Mode::ReadOnly);
     search(&mut s, "(?i)nulla");
     typ(&mut s, "s");
-    assert!(s.app.search.pane_open && s.app.search.pane_focus);
+    assert!(s.app.view().search.pane_open && s.app.view().search.pane_focus);
     typ(&mut s, "j");
     key(&mut s, KeyCode::Enter);
-    assert_eq!(s.app.cursor, 0x20e);
-    assert!(!s.app.search.pane_focus);
+    assert_eq!(s.app.cursor(), 0x20e);
+    assert!(!s.app.view().search.pane_focus);
     // Keys go back to the hex view: `j` moves the cursor a row.
     typ(&mut s, "j");
-    assert_eq!(s.app.cursor, 0x21e);
+    assert_eq!(s.app.cursor(), 0x21e);
 }
 
 #[test]
@@ -116,7 +116,7 @@ fn invalid_regex_reports_and_changes_nothing() {
     let (m, sev) = s.app.message.clone().unwrap();
     assert_eq!(sev, Severity::Error);
     assert!(m.contains("unclosed group"), "{m}");
-    assert_eq!(s.app.cursor, 1);
+    assert_eq!(s.app.cursor(), 1);
     assert!(!s.searching());
 }
 
@@ -124,7 +124,7 @@ fn invalid_regex_reports_and_changes_nothing() {
 fn edits_are_searched_again() {
     let (_d, mut s) = session(Mode::CopyOnWrite);
     search(&mut s, "Nulla");
-    assert_eq!(s.app.search.total(), 2);
+    assert_eq!(s.app.view().search.total(), 2);
     // Overwrite the first "Nulla" at 0xc3 through the text pane.
     typ(&mut s, ":0xc3");
     key(&mut s, KeyCode::Enter);
@@ -132,17 +132,28 @@ fn edits_are_searched_again() {
     typ(&mut s, "iX");
     key(&mut s, KeyCode::Esc);
     assert!(s.wait_search(WAIT));
-    assert_eq!(s.app.search.total(), 1, "stale match kept after an edit");
+    assert_eq!(
+        s.app.view().search.total(),
+        1,
+        "stale match kept after an edit"
+    );
     typ(&mut s, "u");
     assert!(s.wait_search(WAIT));
-    assert_eq!(s.app.search.total(), 2, "undo did not bring the match back");
+    assert_eq!(
+        s.app.view().search.total(),
+        2,
+        "undo did not bring the match back"
+    );
     // An edit that creates a new match is found too.
     typ(&mut s, "g");
     typ(&mut s, "iNulla");
     key(&mut s, KeyCode::Esc);
     assert!(s.wait_search(WAIT));
-    assert_eq!(s.app.search.total(), 3);
-    assert_eq!(s.app.search.matches_in(&s.app.doc, 0..16), vec![(0, 5)]);
+    assert_eq!(s.app.view().search.total(), 3);
+    assert_eq!(
+        s.app.view().search.matches_in(s.app.doc(), 0..16),
+        vec![(0, 5)]
+    );
 }
 
 #[test]
@@ -157,8 +168,8 @@ fn cancelling_stops_the_worker_and_keeps_matches() {
     assert!(s.searching());
     key(&mut s, KeyCode::Esc);
     assert!(s.wait_search(WAIT), "worker did not stop");
-    assert!(s.app.search.was_cancelled());
-    let (pos, end) = s.app.search.progress();
+    assert!(s.app.view().search.was_cancelled());
+    let (pos, end) = s.app.view().search.progress();
     assert!(
         pos < end,
         "the scan ran to the end ({pos} of {end}) instead of stopping"
@@ -166,16 +177,16 @@ fn cancelling_stops_the_worker_and_keeps_matches() {
     assert!(message(&s).contains("cancelled"), "{}", message(&s));
     // The UI still works and a new search runs.
     typ(&mut s, "G");
-    assert_eq!(s.app.cursor, (1 << 30) - 1);
+    assert_eq!(s.app.cursor(), (1 << 30) - 1);
 }
 
 #[test]
 fn highlights_past_the_index_cap() {
     let (_d, mut s) = session(Mode::ReadOnly);
-    s.app.search.store_cap = 3;
+    s.app.view_mut().search.store_cap = 3;
     search(&mut s, "e");
-    assert!(s.app.search.index.is_truncated());
-    let total = s.app.search.total();
+    assert!(s.app.view().search.index.is_truncated());
+    let total = s.app.view().search.total();
     let real =
         memchr::memchr_iter(b'e', &std::fs::read("assets/lorem.txt").unwrap()).count() as u64;
     assert_eq!(total, real, "count past the cap must stay exact");
@@ -185,5 +196,8 @@ fn highlights_past_the_index_cap() {
         .filter(|&i| bytes[i as usize] == b'e')
         .map(|i| (i, 1))
         .collect();
-    assert_eq!(s.app.search.matches_in(&s.app.doc, 0x2c0..0x2e1), want);
+    assert_eq!(
+        s.app.view().search.matches_in(s.app.doc(), 0x2c0..0x2e1),
+        want
+    );
 }

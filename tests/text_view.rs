@@ -164,10 +164,10 @@ fn cells_between(buf: &Buffer, y: u16, x0: usize, x_end: usize, what: &str) -> (
 fn assert_text_pane_rows(s: &Session, buf: &Buffer, what: &str) {
     let l = s.app.layout();
     let Some(tx) = l.text_x else { return };
-    let len = s.app.doc.len();
+    let len = s.app.doc().len();
     let width = usize::from(l.width);
     for r in 0..l.rows {
-        let start = s.app.top + (r * l.cols) as u64;
+        let start = s.app.view().top + (r * l.cols) as u64;
         if start >= len {
             break;
         }
@@ -197,7 +197,7 @@ fn assert_text_pane_rows(s: &Session, buf: &Buffer, what: &str) {
         if let Some(hx) = l.hex_x {
             let line = row(buf, r as u16);
             let chars: Vec<char> = line.chars().collect();
-            let b = s.app.doc.read(start..start + 1)[0];
+            let b = s.app.doc().read(start..start + 1)[0];
             let digits: String = chars[hx..hx + 2].iter().collect();
             assert_eq!(digits, format!("{b:02x}"), "{what}: row {r}");
         }
@@ -248,7 +248,7 @@ fn check_screen(s: &Session, what: &str) -> Terminal<TestBackend> {
     let t = draw(s);
     let buf = t.backend().buffer();
     assert_all_cells_safe(buf, what);
-    if s.app.view.line_view {
+    if s.app.settings.line_view {
         assert_line_rows(s, buf, what);
     } else {
         assert_text_pane_rows(s, buf, what);
@@ -261,10 +261,10 @@ fn check_every_screen(s: &mut Session, what: &str) {
     typ(s, "g");
     let mut guard = 0;
     loop {
-        check_screen(s, &format!("{what} at {:#x}", s.app.cursor));
-        let before = s.app.cursor;
+        check_screen(s, &format!("{what} at {:#x}", s.app.cursor()));
+        let before = s.app.cursor();
         key(s, KeyCode::PageDown);
-        if s.app.cursor == before {
+        if s.app.cursor() == before {
             break;
         }
         guard += 1;
@@ -300,7 +300,7 @@ fn data_rows(s: &Session, buf: &Buffer) -> String {
 fn mixed_utf8_at_odd_widths_snapshots() {
     for (w, h) in [(61u16, 12u16), (73, 12), (97, 12)] {
         let s = session_bytes("mixed.txt", mixed_bytes(), (w, h));
-        assert_eq!(s.app.view.encoding, Encoding::Utf8);
+        assert_eq!(s.app.settings.encoding, Encoding::Utf8);
         let t = check_screen(&s, &format!("{w}x{h}"));
         insta::assert_snapshot!(format!("mixed_utf8_{w}x{h}"), t.backend());
     }
@@ -324,7 +324,7 @@ fn mixed_file_is_safe_at_every_row_width_in_every_encoding() {
         for (w, h) in [(61u16, 12u16), (97, 17), (40, 9)] {
             let mut s = session_bytes("mixed.txt", mixed_bytes(), (w, h));
             cmd(&mut s, &format!("set encoding {}", enc.name()));
-            assert_eq!(s.app.view.encoding, enc);
+            assert_eq!(s.app.settings.encoding, enc);
             check_every_screen(&mut s, &format!("{enc} {w}x{h} auto"));
             for cols in [1usize, 3, 13] {
                 cmd(&mut s, &format!("set cols {cols}"));
@@ -356,10 +356,10 @@ fn a_wide_character_cut_by_the_row_end_is_clipped_not_spilled() {
 #[test]
 fn e_cycles_the_encoding_and_each_renders_safely() {
     let mut s = session_bytes("mixed.txt", mixed_bytes(), (97, 20));
-    let mut seen = vec![s.app.view.encoding];
+    let mut seen = vec![s.app.settings.encoding];
     for _ in 0..3 {
         typ(&mut s, "E");
-        let enc = s.app.view.encoding;
+        let enc = s.app.settings.encoding;
         let msg = s.app.message.clone().unwrap().0;
         assert_eq!(msg, format!("text pane: {}", enc.label()));
         check_screen(&s, &format!("after E: {enc}"));
@@ -382,10 +382,10 @@ fn e_cycles_the_encoding_and_each_renders_safely() {
 #[test]
 fn bug_e_cycles_encodings_in_another_order_than_the_help_says() {
     let mut s = session_bytes("mixed.txt", mixed_bytes(), (97, 20));
-    let mut seen = vec![s.app.view.encoding];
+    let mut seen = vec![s.app.settings.encoding];
     for _ in 0..2 {
         typ(&mut s, "E");
-        seen.push(s.app.view.encoding);
+        seen.push(s.app.settings.encoding);
     }
     assert_eq!(
         seen,
@@ -469,7 +469,7 @@ fn line_view_of_lorem_80x24_and_wrapped_at_50x24() {
     for (w, width) in [(80u16, 70usize), (50, 40)] {
         let mut s = sample((w, 24));
         typ(&mut s, "T");
-        assert!(s.app.view.line_view);
+        assert!(s.app.settings.line_view);
         assert!(s.wait_lines(WAIT), "line index not built");
         let t = check_screen(&s, "line view");
         let buf = t.backend().buffer();
@@ -523,11 +523,11 @@ fn check_jk(s: &mut Session, bytes: &[u8]) {
         }
         // Where the model says each j lands, from the column the cursor is at.
         loop {
-            let cur = usize::try_from(s.app.cursor).unwrap();
+            let cur = usize::try_from(s.app.cursor()).unwrap();
             let r = row_of(&rows, cur);
             let c = cur - rows[r].0;
             typ(s, "j");
-            let got = usize::try_from(s.app.cursor).unwrap();
+            let got = usize::try_from(s.app.cursor()).unwrap();
             if r + 1 == rows.len() {
                 assert_eq!(got, cur, "j on the last row moved");
                 break;
@@ -538,11 +538,11 @@ fn check_jk(s: &mut Session, bytes: &[u8]) {
             check_screen(s, &format!("j to {got:#x}"));
         }
         loop {
-            let cur = usize::try_from(s.app.cursor).unwrap();
+            let cur = usize::try_from(s.app.cursor()).unwrap();
             let r = row_of(&rows, cur);
             let c = cur - rows[r].0;
             typ(s, "k");
-            let got = usize::try_from(s.app.cursor).unwrap();
+            let got = usize::try_from(s.app.cursor()).unwrap();
             if r == 0 {
                 assert_eq!(got, cur, "k on the first row moved");
                 break;
@@ -573,13 +573,13 @@ fn line_view_status_shows_the_line_and_line_n_jumps() {
     typ(&mut s, "T");
     cmd(&mut s, "line 5");
     assert!(s.wait_lines(WAIT));
-    assert_eq!(s.app.cursor, starts[4] as u64);
+    assert_eq!(s.app.cursor(), starts[4] as u64);
     let t = draw(&s);
     assert!(row(t.backend().buffer(), 22).contains("line 5 "));
     // Every line, and the status bar agrees.
     for (i, &off) in starts.iter().enumerate() {
         cmd(&mut s, &format!("line {}", i + 1));
-        assert_eq!(s.app.cursor, off as u64, "line {}", i + 1);
+        assert_eq!(s.app.cursor(), off as u64, "line {}", i + 1);
         assert_eq!(s.app.cursor_line(), Some(i as u64 + 1));
         let t = check_screen(&s, &format!("line {}", i + 1));
         let status = row(t.backend().buffer(), 22);
@@ -590,15 +590,15 @@ fn line_view_status_shows_the_line_and_line_n_jumps() {
     typ(&mut s, "j");
     assert_eq!(s.app.cursor_line(), Some(3));
     // A line past the end and a non-number are refused.
-    let before = s.app.cursor;
+    let before = s.app.cursor();
     cmd(&mut s, "line 99");
-    assert_eq!(s.app.cursor, before);
+    assert_eq!(s.app.cursor(), before);
     assert_eq!(
         s.app.message.as_ref().map(|m| m.1),
         Some(maphex::tui::app::Severity::Error)
     );
     cmd(&mut s, "line five");
-    assert_eq!(s.app.cursor, before);
+    assert_eq!(s.app.cursor(), before);
     assert!(
         s.app
             .message
@@ -613,14 +613,14 @@ fn line_view_status_shows_the_line_and_line_n_jumps() {
     assert!(narrow.wait_lines(WAIT));
     cmd(&mut narrow, "line 2");
     typ(&mut narrow, "j");
-    assert_eq!(narrow.app.cursor, starts[1] as u64 + 40);
+    assert_eq!(narrow.app.cursor(), starts[1] as u64 + 40);
     assert_eq!(narrow.app.cursor_line(), Some(2), "second row of line 2");
     check_screen(&narrow, "second row of line 2");
     // :line works from the hex view too.
     typ(&mut s, "T");
-    assert!(!s.app.view.line_view);
+    assert!(!s.app.settings.line_view);
     cmd(&mut s, "line 12");
-    assert_eq!(s.app.cursor, starts[11] as u64);
+    assert_eq!(s.app.cursor(), starts[11] as u64);
 }
 
 #[test]
@@ -628,25 +628,25 @@ fn t_returns_to_the_hex_view_with_the_cursor_where_it_was() {
     let mut s = sample((80, 24));
     cmd(&mut s, "0x1a3");
     typ(&mut s, "T");
-    assert_eq!(s.app.cursor, 0x1a3);
+    assert_eq!(s.app.cursor(), 0x1a3);
     check_screen(&s, "line view");
     typ(&mut s, "T");
-    assert!(!s.app.view.line_view);
-    assert_eq!(s.app.cursor, 0x1a3);
+    assert!(!s.app.settings.line_view);
+    assert_eq!(s.app.cursor(), 0x1a3);
     let l = s.app.layout();
     assert_eq!(
-        s.app.top % l.cols as u64,
+        s.app.view().top % l.cols as u64,
         0,
         "top not row-aligned in the hex view"
     );
-    assert!(s.app.top <= 0x1a3 && 0x1a3 < s.app.top + (l.rows * l.cols) as u64);
+    assert!(s.app.view().top <= 0x1a3 && 0x1a3 < s.app.view().top + (l.rows * l.cols) as u64);
     check_screen(&s, "hex view again");
     // Moves in the line view carry over.
     typ(&mut s, "Tjjl");
-    let moved = s.app.cursor;
+    let moved = s.app.cursor();
     assert_ne!(moved, 0x1a3);
     typ(&mut s, "T");
-    assert_eq!(s.app.cursor, moved);
+    assert_eq!(s.app.cursor(), moved);
 }
 
 #[test]
@@ -658,40 +658,40 @@ fn a_200k_line_without_newline_renders_and_moves() {
     let width = s.app.line_width() as u64;
     check_screen(&s, "top");
     typ(&mut s, "j");
-    assert_eq!(s.app.cursor, width);
+    assert_eq!(s.app.cursor(), width);
     typ(&mut s, "jjk");
-    assert_eq!(s.app.cursor, 2 * width);
+    assert_eq!(s.app.cursor(), 2 * width);
     typ(&mut s, "G");
-    assert_eq!(s.app.cursor, len - 1);
+    assert_eq!(s.app.cursor(), len - 1);
     check_screen(&s, "end");
     typ(&mut s, "k");
-    assert!(s.app.cursor < len - 1 && s.app.cursor + 2 * width > len - 1);
+    assert!(s.app.cursor() < len - 1 && s.app.cursor() + 2 * width > len - 1);
     check_screen(&s, "end - 1 row");
     // Across the 64 KiB points where the view cuts a long line into segments.
     // (Each move there wraps whole 64 KiB segments: about 0.1 s a key in a debug build.)
     let seg = 0x1_0000u64;
     cmd(&mut s, &format!("{:#x}", seg - width));
-    let mut last = s.app.cursor;
+    let mut last = s.app.cursor();
     for _ in 0..3 {
         typ(&mut s, "j");
-        assert!(s.app.cursor > last, "j stuck at {last:#x}");
-        last = s.app.cursor;
+        assert!(s.app.cursor() > last, "j stuck at {last:#x}");
+        last = s.app.cursor();
     }
     check_screen(&s, &format!("j past {seg:#x}"));
     assert!(last > seg);
     for _ in 0..3 {
         typ(&mut s, "k");
-        assert!(s.app.cursor < last, "k stuck at {last:#x}");
-        last = s.app.cursor;
+        assert!(s.app.cursor() < last, "k stuck at {last:#x}");
+        last = s.app.cursor();
     }
     assert!(last < seg);
     cmd(&mut s, "0x20000");
     check_screen(&s, "at the second cut");
     typ(&mut s, "g");
-    assert_eq!(s.app.cursor, 0);
-    assert_eq!(s.app.top, 0);
+    assert_eq!(s.app.cursor(), 0);
+    assert_eq!(s.app.view().top, 0);
     key(&mut s, KeyCode::PageDown);
-    assert_eq!(s.app.cursor, width * s.app.layout().rows as u64);
+    assert_eq!(s.app.cursor(), width * s.app.layout().rows as u64);
     check_screen(&s, "page down");
     assert!(s.wait_lines(WAIT));
     let t = draw(&s);
@@ -709,23 +709,23 @@ fn a_file_of_only_newlines_renders_and_moves() {
         assert_eq!(row(buf, y).trim_end(), format!("{y:08x}"), "row {y}");
     }
     typ(&mut s, "j");
-    assert_eq!(s.app.cursor, 1);
+    assert_eq!(s.app.cursor(), 1);
     typ(&mut s, "G");
-    assert_eq!(s.app.cursor, n - 1);
+    assert_eq!(s.app.cursor(), n - 1);
     check_screen(&s, "end");
     typ(&mut s, "k");
-    assert_eq!(s.app.cursor, n - 2);
+    assert_eq!(s.app.cursor(), n - 2);
     typ(&mut s, "g");
-    assert_eq!(s.app.cursor, 0);
+    assert_eq!(s.app.cursor(), 0);
     assert!(s.wait_lines(WAIT));
     cmd(&mut s, "line 100");
-    assert_eq!(s.app.cursor, 99);
+    assert_eq!(s.app.cursor(), 99);
     let t = check_screen(&s, "line 100");
     assert!(row(t.backend().buffer(), 22).contains("line 100 "));
     cmd(&mut s, "line 5000");
-    assert_eq!(s.app.cursor, 4999);
+    assert_eq!(s.app.cursor(), 4999);
     key(&mut s, KeyCode::PageUp);
-    assert_eq!(s.app.cursor, 4999 - 22);
+    assert_eq!(s.app.cursor(), 4999 - 22);
 }
 
 #[test]
@@ -744,10 +744,10 @@ fn wide_characters_never_overflow_a_line_view_row() {
         typ(&mut s, "T");
         let mut guard = 0;
         loop {
-            check_screen(&s, &format!("{w} wide at {:#x}", s.app.cursor));
-            let before = s.app.cursor;
+            check_screen(&s, &format!("{w} wide at {:#x}", s.app.cursor()));
+            let before = s.app.cursor();
             key(&mut s, KeyCode::PageDown);
-            if s.app.cursor == before {
+            if s.app.cursor() == before {
                 break;
             }
             guard += 1;
@@ -757,7 +757,7 @@ fn wide_characters_never_overflow_a_line_view_row() {
         typ(&mut s, "g");
         for _ in 0..20 {
             typ(&mut s, "j");
-            let c = usize::try_from(s.app.cursor).unwrap();
+            let c = usize::try_from(s.app.cursor()).unwrap();
             assert!(
                 text.is_char_boundary(c),
                 "{w}: j put the cursor inside a character at {c}"
@@ -765,7 +765,7 @@ fn wide_characters_never_overflow_a_line_view_row() {
         }
         for _ in 0..20 {
             typ(&mut s, "k");
-            let c = usize::try_from(s.app.cursor).unwrap();
+            let c = usize::try_from(s.app.cursor()).unwrap();
             assert!(
                 text.is_char_boundary(c),
                 "{w}: k put the cursor inside a character at {c}"
@@ -796,10 +796,10 @@ fn mixed_file_in_the_line_view_in_every_encoding() {
 /// Checks every screen of the line view, moving down a row at a time to the end.
 fn walk_line_view(s: &mut Session, label: &str) {
     for _ in 0..1000 {
-        check_screen(s, &format!("{label} at {:#x}", s.app.cursor));
-        let before = s.app.cursor;
+        check_screen(s, &format!("{label} at {:#x}", s.app.cursor()));
+        let before = s.app.cursor();
         typ(s, "j");
-        if s.app.cursor == before {
+        if s.app.cursor() == before {
             return;
         }
     }
@@ -831,7 +831,10 @@ fn escape_sequences_render_as_safe_cells_everywhere() {
             key(&mut s, KeyCode::Tab);
             typ(&mut s, "g");
             for _ in 0..40 {
-                check_screen(&s, &format!("{enc} {w}x{h} panels at {:#x}", s.app.cursor));
+                check_screen(
+                    &s,
+                    &format!("{enc} {w}x{h} panels at {:#x}", s.app.cursor()),
+                );
                 typ(&mut s, "l");
             }
         }

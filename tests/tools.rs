@@ -63,7 +63,7 @@ fn draw(s: &Session, w: u16, h: u16) -> Terminal<TestBackend> {
 }
 
 fn all_bytes(s: &Session) -> Vec<u8> {
-    s.app.doc.read(0..s.app.doc.len()).into_owned()
+    s.app.doc().read(0..s.app.doc().len()).into_owned()
 }
 
 /// Column where byte `i` of a row is drawn in the hex pane, counted the long way: three
@@ -85,10 +85,10 @@ fn expected_hex_x(hex_x: usize, i: usize, group: usize) -> usize {
 fn selection_extends_shows_in_status_and_is_styled_apart() {
     let (_d, _p, mut s) = lorem(Mode::ReadOnly);
     typ(&mut s, "v");
-    assert_eq!(s.app.anchor, Some(0));
+    assert_eq!(s.app.view().anchor, Some(0));
     assert_eq!(s.app.selection(), Some(0..1));
     typ(&mut s, "lj");
-    assert_eq!(s.app.cursor, 17);
+    assert_eq!(s.app.cursor(), 17);
     assert_eq!(s.app.selection(), Some(0..18));
     let t = draw(&s, 80, 24);
     let buf = t.backend().buffer();
@@ -122,17 +122,17 @@ fn selection_extends_shows_in_status_and_is_styled_apart() {
     );
     // Moving back over the anchor selects the other way.
     typ(&mut s, "kh");
-    assert_eq!(s.app.cursor, 0);
+    assert_eq!(s.app.cursor(), 0);
     assert_eq!(s.app.selection(), Some(0..1));
     typ(&mut s, "v");
     typ(&mut s, "l");
-    assert_eq!(s.app.anchor, None, "second v ends the selection");
+    assert_eq!(s.app.view().anchor, None, "second v ends the selection");
 
     // Esc ends it and the status bar forgets it.
     typ(&mut s, "vll");
     assert_eq!(s.app.selection(), Some(1..4));
     key(&mut s, KeyCode::Esc);
-    assert_eq!(s.app.anchor, None);
+    assert_eq!(s.app.view().anchor, None);
     assert_eq!(s.app.selection(), None);
     let t = draw(&s, 80, 24);
     let buf = t.backend().buffer();
@@ -148,7 +148,7 @@ fn selection_extends_shows_in_status_and_is_styled_apart() {
 fn selection_in_an_empty_file_is_refused() {
     let (_d, _p, mut s) = session_on(b"", Mode::CopyOnWrite);
     typ(&mut s, "v");
-    assert_eq!(s.app.anchor, None);
+    assert_eq!(s.app.view().anchor, None);
     assert_eq!(severity(&s), Some(Severity::Error));
     typ(&mut s, "y");
     assert!(s.clipboard.is_empty());
@@ -164,7 +164,7 @@ fn yank_copies_hex_to_register_and_clipboard_and_ends_the_selection() {
     typ(&mut s, "y");
     assert_eq!(s.app.register, b"Lorem");
     assert_eq!(s.clipboard, vec!["4c 6f 72 65 6d".to_string()]);
-    assert_eq!(s.app.anchor, None, "selection kept after a copy");
+    assert_eq!(s.app.view().anchor, None, "selection kept after a copy");
     assert!(
         message(&s).contains("copied 5 bytes as hex"),
         "{}",
@@ -180,7 +180,7 @@ fn yank_copies_hex_to_register_and_clipboard_and_ends_the_selection() {
     typ(&mut s, "0vllll");
     cmd(&mut s, "y text");
     assert_eq!(s.clipboard[1], "Lorem");
-    assert_eq!(s.app.anchor, None);
+    assert_eq!(s.app.view().anchor, None);
     typ(&mut s, "0vllll");
     cmd(&mut s, "y c");
     assert_eq!(
@@ -188,7 +188,7 @@ fn yank_copies_hex_to_register_and_clipboard_and_ends_the_selection() {
         "unsigned char data[5] = {\n    0x4c, 0x6f, 0x72, 0x65, 0x6d\n};\n"
     );
     assert_eq!(s.app.register, b"Lorem");
-    assert_eq!(s.app.anchor, None);
+    assert_eq!(s.app.view().anchor, None);
 
     // Without a selection, y takes the byte under the cursor.
     typ(&mut s, "0j");
@@ -227,20 +227,20 @@ fn paste_overwrites_marks_changes_and_undoes_in_one_step() {
     typ(&mut s, "vllll");
     typ(&mut s, "y");
     cmd(&mut s, "0x20");
-    assert_eq!(s.app.cursor, 0x20);
+    assert_eq!(s.app.cursor(), 0x20);
     typ(&mut s, "p");
     assert_eq!(severity(&s), Some(Severity::Info), "{}", message(&s));
-    assert_eq!(s.app.cursor, 0x20, "paste moved the cursor");
+    assert_eq!(s.app.cursor(), 0x20, "paste moved the cursor");
     let now = all_bytes(&s);
     assert_eq!(&now[0x20..0x25], b"Lorem");
     assert_eq!(&now[..0x20], &orig[..0x20]);
     assert_eq!(&now[0x25..], &orig[0x25..]);
-    assert_eq!(s.app.doc.len(), orig.len() as u64);
-    assert!(s.app.doc.is_dirty());
+    assert_eq!(s.app.doc().len(), orig.len() as u64);
+    assert!(s.app.doc().is_dirty());
     // Changed means "differs from the file": 0x23 was an 'e' and still is.
     assert_eq!(&orig[0x20..0x25], b"ectet");
     assert_eq!(
-        s.app.doc.changed_in(0..orig.len() as u64),
+        s.app.doc().changed_in(0..orig.len() as u64),
         vec![0x20..0x23, 0x24..0x25]
     );
     // The pasted bytes are drawn as changed (row 2, bytes 0..5), the next one is not.
@@ -254,7 +254,7 @@ fn paste_overwrites_marks_changes_and_undoes_in_one_step() {
     // One undo step restores exactly; a second has nothing to undo.
     typ(&mut s, "u");
     assert_eq!(all_bytes(&s), orig);
-    assert!(!s.app.doc.is_dirty());
+    assert!(!s.app.doc().is_dirty());
     typ(&mut s, "u");
     assert_eq!(message(&s), "nothing to undo");
     // Redo brings it back, and nothing reached the disk.
@@ -271,7 +271,7 @@ fn paste_with_an_empty_register_is_refused() {
     assert_eq!(severity(&s), Some(Severity::Error));
     assert!(message(&s).contains("register is empty"), "{}", message(&s));
     assert_eq!(all_bytes(&s), orig);
-    assert!(!s.app.doc.is_dirty());
+    assert!(!s.app.doc().is_dirty());
 }
 
 #[test]
@@ -285,8 +285,8 @@ fn paste_in_read_only_is_refused_and_changes_nothing() {
     assert_eq!(severity(&s), Some(Severity::Error));
     assert_eq!(message(&s), EditError::ReadOnly.to_string());
     assert_eq!(all_bytes(&s), orig);
-    assert!(!s.app.doc.is_dirty());
-    assert!(s.app.doc.changed_in(0..orig.len() as u64).is_empty());
+    assert!(!s.app.doc().is_dirty());
+    assert!(s.app.doc().changed_in(0..orig.len() as u64).is_empty());
     assert_eq!(std::fs::read(&path).unwrap(), orig);
 }
 
@@ -297,19 +297,19 @@ fn paste_at_the_end_appends_and_save_grows_the_file() {
     typ(&mut s, "vllll");
     typ(&mut s, "y");
     typ(&mut s, "G");
-    assert_eq!(s.app.cursor, 736);
+    assert_eq!(s.app.cursor(), 736);
     typ(&mut s, "p");
     assert_eq!(severity(&s), Some(Severity::Info), "{}", message(&s));
     let mut want = orig[..736].to_vec();
     want.extend_from_slice(b"Lorem");
-    assert_eq!(s.app.doc.len(), 741);
+    assert_eq!(s.app.doc().len(), 741);
     assert_eq!(all_bytes(&s), want);
     cmd(&mut s, "w");
-    assert!(!s.app.doc.is_dirty(), "{}", message(&s));
+    assert!(!s.app.doc().is_dirty(), "{}", message(&s));
     assert_eq!(std::fs::read(&path).unwrap(), want);
     // G now reaches the new last byte.
     typ(&mut s, "G");
-    assert_eq!(s.app.cursor, 740);
+    assert_eq!(s.app.cursor(), 740);
 }
 
 #[test]
@@ -318,11 +318,11 @@ fn paste_then_undo_after_append_restores_the_length() {
     let (_d, _p, mut s) = lorem(Mode::CopyOnWrite);
     typ(&mut s, "vllll");
     typ(&mut s, "yGp");
-    assert_eq!(s.app.doc.len(), 741);
+    assert_eq!(s.app.doc().len(), 741);
     typ(&mut s, "u");
-    assert_eq!(s.app.doc.len(), 737);
+    assert_eq!(s.app.doc().len(), 737);
     assert_eq!(all_bytes(&s), orig);
-    assert!(s.app.cursor < 737);
+    assert!(s.app.cursor() < 737);
 }
 
 // ---- fill -------------------------------------------------------------------------------
@@ -344,8 +344,8 @@ fn fill_writes_the_pattern_over_exactly_the_selection() {
     );
     assert_eq!(&now[..0x13], &orig[..0x13]);
     assert_eq!(&now[0x1d..], &orig[0x1d..]);
-    assert_eq!(s.app.doc.changed_in(0..737), vec![0x13..0x1d]);
-    assert_eq!(s.app.anchor, None, "selection kept after a fill");
+    assert_eq!(s.app.doc().changed_in(0..737), vec![0x13..0x1d]);
+    assert_eq!(s.app.view().anchor, None, "selection kept after a fill");
     typ(&mut s, "u");
     assert_eq!(all_bytes(&s), orig);
     typ(&mut s, "u");
@@ -396,7 +396,7 @@ fn fill_refusals_change_nothing() {
             message(&s)
         );
         assert_eq!(all_bytes(&s), orig, "{pattern:?} changed bytes");
-        assert!(!s.app.doc.is_dirty(), "{pattern:?}");
+        assert!(!s.app.doc().is_dirty(), "{pattern:?}");
         key(&mut s, KeyCode::Esc);
     }
     typ(&mut s, "u");
@@ -421,27 +421,27 @@ fn marks_set_and_jump_back() {
     let (_d, _p, mut s) = lorem(Mode::ReadOnly);
     cmd(&mut s, "0x42");
     typ(&mut s, "ma");
-    assert_eq!(s.app.marks.get(&'a'), Some(&0x42));
+    assert_eq!(s.app.view().marks.get(&'a'), Some(&0x42));
     typ(&mut s, "jjl");
-    assert_eq!(s.app.cursor, 0x63);
+    assert_eq!(s.app.cursor(), 0x63);
     typ(&mut s, "mb");
     typ(&mut s, "G");
     typ(&mut s, "'a");
-    assert_eq!(s.app.cursor, 0x42);
+    assert_eq!(s.app.cursor(), 0x42);
     typ(&mut s, "'b");
-    assert_eq!(s.app.cursor, 0x63);
+    assert_eq!(s.app.cursor(), 0x63);
     // An unset mark: a message, the cursor stays.
     typ(&mut s, "'z");
-    assert_eq!(s.app.cursor, 0x63);
+    assert_eq!(s.app.cursor(), 0x63);
     assert_eq!(severity(&s), Some(Severity::Error));
     assert!(message(&s).contains("no mark 'z'"), "{}", message(&s));
     // A mark that is not a letter or digit is refused.
     typ(&mut s, "m!");
     assert_eq!(severity(&s), Some(Severity::Error));
-    assert!(!s.app.marks.contains_key(&'!'));
+    assert!(!s.app.view().marks.contains_key(&'!'));
     // A mark set again moves.
     typ(&mut s, "gma'b'a");
-    assert_eq!(s.app.cursor, 0);
+    assert_eq!(s.app.cursor(), 0);
     // m then a non-character key cancels without setting anything.
     typ(&mut s, "m");
     key(&mut s, KeyCode::Esc);
@@ -454,40 +454,40 @@ fn ctrl_o_walks_back_through_jumps_in_reverse() {
     let (_d, _p, mut s) = lorem(Mode::ReadOnly);
     let mut before = Vec::new();
     // :0x100
-    before.push(s.app.cursor);
+    before.push(s.app.cursor());
     cmd(&mut s, "0x100");
-    assert_eq!(s.app.cursor, 0x100);
+    assert_eq!(s.app.cursor(), 0x100);
     typ(&mut s, "ma");
     typ(&mut s, "j"); // not a jump
-    assert_eq!(s.app.cursor, 0x110);
+    assert_eq!(s.app.cursor(), 0x110);
     // G
-    before.push(s.app.cursor);
+    before.push(s.app.cursor());
     typ(&mut s, "G");
-    assert_eq!(s.app.cursor, 736);
+    assert_eq!(s.app.cursor(), 736);
     // g
-    before.push(s.app.cursor);
+    before.push(s.app.cursor());
     typ(&mut s, "g");
-    assert_eq!(s.app.cursor, 0);
+    assert_eq!(s.app.cursor(), 0);
     // a search: Enter jumps to the first match after the cursor
-    before.push(s.app.cursor);
+    before.push(s.app.cursor());
     typ(&mut s, "/Nulla");
     key(&mut s, KeyCode::Enter);
     assert!(s.wait_search(WAIT));
-    assert_eq!(s.app.cursor, 0xc3);
+    assert_eq!(s.app.cursor(), 0xc3);
     // n
-    before.push(s.app.cursor);
+    before.push(s.app.cursor());
     typ(&mut s, "n");
-    assert_eq!(s.app.cursor, 0x20e);
+    assert_eq!(s.app.cursor(), 0x20e);
     // a mark jump
-    before.push(s.app.cursor);
+    before.push(s.app.cursor());
     typ(&mut s, "'a");
-    assert_eq!(s.app.cursor, 0x100);
-    assert_eq!(s.app.jumps, before);
+    assert_eq!(s.app.cursor(), 0x100);
+    assert_eq!(s.app.view().jumps, before);
 
     let mut visited = Vec::new();
     for _ in 0..before.len() {
         s.input(Input::Key(Key::ctrl('o')));
-        visited.push(s.app.cursor);
+        visited.push(s.app.cursor());
     }
     let mut want = before.clone();
     want.reverse();
@@ -495,7 +495,7 @@ fn ctrl_o_walks_back_through_jumps_in_reverse() {
     assert!(message(&s).contains("0 more"), "{}", message(&s));
     // Nothing left: Ctrl-O says so and stays.
     s.input(Input::Key(Key::ctrl('o')));
-    assert_eq!(s.app.cursor, before[0]);
+    assert_eq!(s.app.cursor(), before[0]);
     assert_eq!(message(&s), "no earlier jump");
 }
 
@@ -504,9 +504,9 @@ fn a_jump_to_where_the_cursor_is_is_not_recorded() {
     let (_d, _p, mut s) = lorem(Mode::ReadOnly);
     typ(&mut s, "g");
     cmd(&mut s, "0");
-    assert!(s.app.jumps.is_empty(), "{:?}", s.app.jumps);
+    assert!(s.app.view().jumps.is_empty(), "{:?}", s.app.view().jumps);
     typ(&mut s, "GG");
-    assert_eq!(s.app.jumps, vec![0]);
+    assert_eq!(s.app.view().jumps, vec![0]);
 }
 
 // ---- inspector ----------------------------------------------------------------------------
@@ -533,10 +533,10 @@ fn tokens(line: &str) -> Vec<&str> {
 /// the byte line; for each byte order (the chosen one first) a line of u16/i16/u32/i32 and a
 /// line of u64/i64/f32; then the f64 line with both orders.
 fn check_inspector(s: &Session, bytes: &[u8]) {
-    let off = usize::try_from(s.app.cursor).unwrap();
+    let off = usize::try_from(s.app.cursor()).unwrap();
     let lines = inspector::lines(&s.app);
     assert_eq!(lines.len(), 6, "{lines:?}");
-    let big_first = s.app.view.endian == maphex::core::inspector::Endian::Big;
+    let big_first = s.app.settings.endian == maphex::core::inspector::Endian::Big;
     let at = |n: usize| bytes.get(off..off + n);
     let opt = |v: Option<String>| v.unwrap_or_else(|| "--".into());
 
@@ -646,11 +646,11 @@ fn inspector_values_agree_with_from_bytes() {
     let bytes = inspector_bytes();
     let (_d, _p, mut s) = session_on(&bytes, Mode::ReadOnly);
     typ(&mut s, "I");
-    assert!(s.app.view.inspector);
+    assert!(s.app.settings.inspector);
     // Every offset, including the last seven where the wider values run out.
     for off in 0..bytes.len() {
         cmd(&mut s, &format!("{off:#x}"));
-        assert_eq!(s.app.cursor, off as u64);
+        assert_eq!(s.app.cursor(), off as u64);
         check_inspector(&s, &bytes);
     }
     cmd(&mut s, "set endian be");
@@ -815,7 +815,7 @@ fn bug_inspector_cuts_numbers_at_80_columns() {
 fn set_group_4_screen_80x24() {
     let mut s = sample((80, 24));
     cmd(&mut s, "set group 4");
-    assert_eq!(s.app.view.group, 4);
+    assert_eq!(s.app.settings.group, 4);
     assert_eq!(message(&s), "set group 4");
     insta::assert_snapshot!("group4_80x24", draw(&s, 80, 24).backend());
 }
@@ -824,7 +824,7 @@ fn set_group_4_screen_80x24() {
 fn set_offsets_dec_screen_80x24() {
     let mut s = sample((80, 24));
     cmd(&mut s, "set offsets dec");
-    assert!(s.app.view.decimal_offsets);
+    assert!(s.app.settings.decimal_offsets);
     let t = draw(&s, 80, 24);
     let buf = t.backend().buffer();
     assert!(
@@ -899,21 +899,21 @@ fn clicks_on_hex_and_text_cells_move_the_cursor_in_every_group_size() {
                 let x = expected_hex_x(hx, i, group) as u16;
                 for dx in [0, 1] {
                     s.input(Input::Mouse(Mouse::Click(x + dx, y)));
-                    assert_eq!(s.app.cursor, want, "group {group} hex ({},{y})", x + dx);
-                    assert_eq!(s.app.pane, Pane::Hex);
+                    assert_eq!(s.app.cursor(), want, "group {group} hex ({},{y})", x + dx);
+                    assert_eq!(s.app.view().pane, Pane::Hex);
                 }
                 s.input(Input::Mouse(Mouse::Click((tx + i) as u16, y)));
-                assert_eq!(s.app.cursor, want, "group {group} text ({},{y})", tx + i);
-                assert_eq!(s.app.pane, Pane::Text);
+                assert_eq!(s.app.cursor(), want, "group {group} text ({},{y})", tx + i);
+                assert_eq!(s.app.view().pane, Pane::Text);
             }
         }
         // Clicks on the offset column, the gap between the panes and the status bar do not
         // move it.
-        let before = s.app.cursor;
+        let before = s.app.cursor();
         s.input(Input::Mouse(Mouse::Click(2, 0)));
         s.input(Input::Mouse(Mouse::Click((tx - 1) as u16, 0)));
         s.input(Input::Mouse(Mouse::Click(40, 22)));
-        assert_eq!(s.app.cursor, before, "group {group}");
+        assert_eq!(s.app.cursor(), before, "group {group}");
     }
 }
 
@@ -925,26 +925,26 @@ fn clicks_after_scrolling_and_with_fixed_cols() {
     cmd(&mut s, "0x200");
     let l = s.app.layout();
     assert_eq!(l.cols, 7);
-    let top = s.app.top;
+    let top = s.app.view().top;
     assert!(top > 0 && top.is_multiple_of(7));
     let hx = l.hex_x.unwrap();
     s.input(Input::Mouse(Mouse::Click(
         expected_hex_x(hx, 5, 2) as u16,
         2,
     )));
-    assert_eq!(s.app.cursor, top + 2 * 7 + 5);
+    assert_eq!(s.app.cursor(), top + 2 * 7 + 5);
     s.input(Input::Mouse(Mouse::Click(
         (l.text_x.unwrap() + 6) as u16,
         0,
     )));
-    assert_eq!(s.app.cursor, top + 6);
+    assert_eq!(s.app.cursor(), top + 6);
 }
 
 #[test]
 fn text_and_hex_panes_can_be_turned_off() {
     let mut s = sample((80, 24));
     cmd(&mut s, "set text off");
-    assert!(!s.app.view.show_text);
+    assert!(!s.app.settings.show_text);
     let l = s.app.layout();
     assert_eq!(l.text_x, None);
     assert!(l.cols >= 16);
@@ -954,7 +954,7 @@ fn text_and_hex_panes_can_be_turned_off() {
     assert!(!r0.contains("Lorem"), "{r0}");
     cmd(&mut s, "set text on");
     cmd(&mut s, "set hex off");
-    assert!(!s.app.view.show_hex && s.app.view.show_text);
+    assert!(!s.app.settings.show_hex && s.app.settings.show_text);
     let l = s.app.layout();
     assert_eq!(l.hex_x, None);
     assert_eq!(l.text_x, Some(10));
@@ -970,8 +970,8 @@ fn text_and_hex_panes_can_be_turned_off() {
     assert!(!r0.contains("4c 6f"), "{r0}");
     // Clicks land on text cells.
     s.input(Input::Mouse(Mouse::Click(10 + 5, 1)));
-    assert_eq!(s.app.cursor, l.cols as u64 + 5);
-    assert_eq!(s.app.pane, Pane::Text);
+    assert_eq!(s.app.cursor(), l.cols as u64 + 5);
+    assert_eq!(s.app.view().pane, Pane::Text);
     cmd(&mut s, "set hex on");
     assert_eq!(s.app.layout().hex_x, Some(10));
 }
@@ -987,7 +987,7 @@ fn bug_set_hex_off_with_text_off_claims_success() {
     let mut s = sample((80, 24));
     cmd(&mut s, "set text off");
     cmd(&mut s, "set hex off");
-    assert!(s.app.view.show_hex, "no pane left");
+    assert!(s.app.settings.show_hex, "no pane left");
     assert_eq!(
         severity(&s),
         Some(Severity::Error),
@@ -1014,13 +1014,13 @@ fn set_cols_fixed_and_auto() {
     cmd(&mut s, "0x2e0");
     cmd(&mut s, "set cols 32");
     assert_eq!(s.app.layout().cols, 32);
-    assert_eq!(s.app.cursor, 0x2e0);
-    assert_eq!(s.app.top % 32, 0);
+    assert_eq!(s.app.cursor(), 0x2e0);
+    assert_eq!(s.app.view().top % 32, 0);
     cmd(&mut s, "set cols auto");
     assert_eq!(s.app.cols, Cols::Auto);
     assert_eq!(s.app.layout().cols, 16);
-    assert_eq!(s.app.cursor, 0x2e0);
-    let top = s.app.top;
+    assert_eq!(s.app.cursor(), 0x2e0);
+    let top = s.app.view().top;
     assert!(top.is_multiple_of(16) && top <= 0x2e0 && 0x2e0 < top + 16 * 22);
     // `=` works as the separator as well.
     cmd(&mut s, "set cols=4");
@@ -1032,9 +1032,9 @@ fn bad_set_values_give_an_error_and_change_nothing() {
     let mut s = sample((80, 24));
     cmd(&mut s, "set cols 12");
     cmd(&mut s, "0x40");
-    let view = s.app.view;
+    let view = s.app.settings;
     let cols = s.app.cols;
-    let (cursor, top) = (s.app.cursor, s.app.top);
+    let (cursor, top) = (s.app.cursor(), s.app.view().top);
     for (line, want) in [
         ("set group 3", "bad value '3' for group"),
         ("set group 16", "bad value"),
@@ -1064,9 +1064,13 @@ fn bad_set_values_give_an_error_and_change_nothing() {
             "{line}: {} (wanted {want:?})",
             message(&s)
         );
-        assert_eq!(s.app.view, view, "{line} changed the view");
+        assert_eq!(s.app.settings, view, "{line} changed the view");
         assert_eq!(s.app.cols, cols, "{line} changed cols");
-        assert_eq!((s.app.cursor, s.app.top), (cursor, top), "{line} moved");
+        assert_eq!(
+            (s.app.cursor(), s.app.view().top),
+            (cursor, top),
+            "{line} moved"
+        );
     }
     // And the good ones are all accepted.
     for line in [
@@ -1090,7 +1094,7 @@ fn bad_set_values_give_an_error_and_change_nothing() {
         );
     }
     assert_eq!(
-        s.app.view,
+        s.app.settings,
         ViewOpts {
             group: 2,
             decimal_offsets: true,
@@ -1133,7 +1137,7 @@ fn a_typed_newline_refreshes_the_line_index() {
     let want = line_start(&all_bytes(&s), 13);
     assert_eq!(want, 0x2d0);
     cmd(&mut s, "line 13");
-    assert_eq!(s.app.cursor, want, "{}", message(&s));
+    assert_eq!(s.app.cursor(), want, "{}", message(&s));
     assert_eq!(s.app.cursor_line(), Some(13));
 }
 
@@ -1166,10 +1170,10 @@ fn bug_paste_and_fill_leave_the_line_index_stale() {
         assert!(s.wait_lines(WAIT));
         let want = line_start(&all_bytes(&s), 13);
         cmd(&mut s, "line 13");
-        if s.app.cursor != want {
+        if s.app.cursor() != want {
             wrong.push(format!(
                 "after {how}: :line 13 went to {:#x}, not {want:#x} ({})",
-                s.app.cursor,
+                s.app.cursor(),
                 message(&s)
             ));
         }

@@ -61,8 +61,8 @@ fn headless_truncate_and_regrow_300_times_while_scrolling_and_searching() {
     .unwrap();
     let mut s = Session::new(doc, (80, 24));
     // An unsaved edit near the start.
-    s.app.doc.write(16, b"EDIT").unwrap();
-    assert!(s.app.doc.is_dirty());
+    s.app.doc_mut().write(16, b"EDIT").unwrap();
+    assert!(s.app.doc().is_dirty());
     let other = OpenOptions::new().write(true).open(&path).unwrap();
     let mut rng = Rng(0x7e57_ab1e_d00d_f00d);
     let mut noticed = 0;
@@ -76,7 +76,7 @@ fn headless_truncate_and_regrow_300_times_while_scrolling_and_searching() {
         other.set_len(new_len).unwrap();
         // Read across the whole file: the end, the start, a few pages, a search.
         typ(&mut s, "G");
-        assert_eq!(s.app.cursor, LEN - 1);
+        assert_eq!(s.app.cursor(), LEN - 1);
         draw(&s);
         typ(&mut s, "g");
         draw(&s);
@@ -91,7 +91,7 @@ fn headless_truncate_and_regrow_300_times_while_scrolling_and_searching() {
             let m = message(&s);
             assert!(m.contains("match"), "round {round}: {m}");
         }
-        let doc = &s.app.doc;
+        let doc = s.app.doc();
         assert_eq!(doc.len(), LEN, "the document keeps its length until :e!");
         if doc.faulted() || doc.disk_change().is_some() {
             noticed += 1;
@@ -100,18 +100,18 @@ fn headless_truncate_and_regrow_300_times_while_scrolling_and_searching() {
         }
         if round % 25 == 0 {
             // Saving in place from a stale view is refused, and writes nothing.
-            let err = s.app.doc.save(false).unwrap_err();
+            let err = s.app.doc_mut().save(false).unwrap_err();
             assert!(
                 matches!(err, SaveError::Truncated(_) | SaveError::ChangedOnDisk(_)),
                 "{err}"
             );
             assert_eq!(fs::metadata(&path).unwrap().len(), new_len);
-            assert!(s.app.doc.is_dirty(), "the edit is still unsaved");
+            assert!(s.app.doc().is_dirty(), "the edit is still unsaved");
         }
         other.set_len(LEN).unwrap();
     }
     assert_eq!(noticed, 300);
-    assert!(s.app.doc.faulted(), "pages past a truncation were read");
+    assert!(s.app.doc().faulted(), "pages past a truncation were read");
 
     // The stale view: :w is refused with the reason; :w PATH keeps the edit.
     let on_disk = fs::read(&path).unwrap();
@@ -122,7 +122,7 @@ fn headless_truncate_and_regrow_300_times_while_scrolling_and_searching() {
     assert!(m.contains(":e!") && m.contains(":w PATH"), "{m}");
     assert_eq!(fs::read(&path).unwrap(), on_disk, "a refused save wrote");
     let copy = dir.path().join("copy.bin");
-    s.app.doc.save_as(&copy).unwrap();
+    s.app.doc().save_as(&copy).unwrap();
     let saved = fs::read(&copy).unwrap();
     assert_eq!(saved.len() as u64, LEN);
     assert_eq!(
@@ -130,7 +130,7 @@ fn headless_truncate_and_regrow_300_times_while_scrolling_and_searching() {
         b"EDIT",
         "the overlay keeps the unsaved edit"
     );
-    assert_eq!(s.app.doc.read(16..20).as_ref(), b"EDIT");
+    assert_eq!(s.app.doc().read(16..20).as_ref(), b"EDIT");
 
     // :e! reloads at the length the file has now, and the fault is gone.
     let now = 123_457;
@@ -138,22 +138,22 @@ fn headless_truncate_and_regrow_300_times_while_scrolling_and_searching() {
     typ(&mut s, ":e!");
     key(&mut s, KeyCode::Enter);
     assert!(message(&s).contains("discarded"), "{}", message(&s));
-    let doc = &s.app.doc;
+    let doc = s.app.doc();
     assert_eq!(doc.len(), now);
     assert!(!doc.faulted(), "the reload clears the fault");
     assert!(!doc.is_dirty());
     assert_eq!(doc.disk_change(), None);
-    assert!(s.app.cursor < now);
+    assert!(s.app.cursor() < now);
     typ(&mut s, "G");
-    assert_eq!(s.app.cursor, now - 1);
+    assert_eq!(s.app.cursor(), now - 1);
     assert_eq!(
-        s.app.doc.read(0..now).as_ref(),
+        s.app.doc().read(0..now).as_ref(),
         &fs::read(&path).unwrap()[..],
         "the view is the file again"
     );
     // And saving in place works again.
-    s.app.doc.write(0, b"Z").unwrap();
-    s.app.doc.save(false).unwrap();
+    s.app.doc_mut().write(0, b"Z").unwrap();
+    s.app.doc_mut().save(false).unwrap();
     assert_eq!(fs::read(&path).unwrap()[0], b'Z');
     s.shutdown();
 }

@@ -309,39 +309,39 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
         app.colors = config.colors;
         let v = &config.view;
         if let Some(x) = v.group {
-            app.view.group = x;
+            app.settings.group = x;
         }
         if let Some(x) = v.decimal_offsets {
-            app.view.decimal_offsets = x;
+            app.settings.decimal_offsets = x;
         }
         if let Some(x) = v.hex {
-            app.view.show_hex = x;
+            app.settings.show_hex = x;
         }
         if let Some(x) = v.text {
-            app.view.show_text = x;
+            app.settings.show_text = x;
         }
         if let Some(x) = v.inspector {
-            app.view.inspector = x;
+            app.settings.inspector = x;
         }
         if let Some(x) = v.endian {
-            app.view.endian = x;
+            app.settings.endian = x;
         }
         if let Some(x) = encoding {
-            app.view.encoding = x;
+            app.settings.encoding = x;
         }
-        app.pane = app.edit_pane();
+        app.view_mut().pane = app.edit_pane();
         let s = &config.search;
         if let Some(x) = s.kind {
-            app.search.kind = x;
+            app.view_mut().search.kind = x;
         }
         if let Some(x) = s.ignore_case {
-            app.search.ignore_case = x;
+            app.view_mut().search.ignore_case = x;
         }
         if let Some(x) = s.unicode {
-            app.search.unicode = x;
+            app.view_mut().search.unicode = x;
         }
         if let Some(x) = s.max_matches {
-            app.search.store_cap = x;
+            app.view_mut().search.store_cap = x;
         }
         if let Some(w) = warnings.first() {
             let more = warnings.len() - 1;

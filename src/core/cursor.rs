@@ -62,6 +62,11 @@ impl<S: ByteSource> Cursor<S> {
     pub fn get_ref(&self) -> &S {
         &self.src
     }
+
+    /// The source, to change it (an editor's document); the position stays where it is.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.src
+    }
 }
 
 impl<S: ByteSource> io::Read for Cursor<S> {

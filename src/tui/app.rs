@@ -7,19 +7,13 @@ use crate::tui::action::Action;
 use crate::tui::input::{Input, Key, KeyCode, Mouse};
 use crate::tui::keymap::Keymap;
 use crate::tui::layout::{Cols, Layout};
-use crate::tui::search::{SearchRequest, SearchUi};
+use crate::tui::search::SearchRequest;
+use crate::tui::view::View;
 
 /// Rows of the data inspector panel (title included).
 pub const INSPECTOR_ROWS: usize = 7;
 
-/// Which pane the cursor types into.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pane {
-    /// The hex digits.
-    Hex,
-    /// The text column.
-    Text,
-}
+pub use crate::tui::view::Pane;
 
 /// What the keyboard is doing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,18 +92,16 @@ pub enum Effect {
     Quit,
 }
 
-/// The whole UI state.
+/// The whole UI state: the views (one per open document) and which has focus, and what is
+/// global: the keyboard mode, the message line, help, the terminal size, the keymap, the
+/// register, the settings and the colours.
 pub struct App {
-    /// The open document.
-    pub doc: Document,
-    /// Cursor offset (at most `len - 1`, or `len` in edit mode to append).
-    pub cursor: u64,
-    /// Offset of the first row on screen (a multiple of the row width).
-    pub top: u64,
+    /// The open documents, each with its cursor, search and marks (at least one).
+    views: Vec<View>,
+    /// Which view has focus.
+    focus: usize,
     /// Bytes-per-row setting.
     pub cols: Cols,
-    /// Active pane.
-    pub pane: Pane,
     /// Keyboard mode.
     pub mode: InputMode,
     /// Message for the message line.
@@ -122,28 +114,16 @@ pub struct App {
     pub size: (u16, u16),
     /// Bindings.
     pub keymap: Keymap,
-    /// Search state.
-    pub search: SearchUi,
     /// Colours off (`NO_COLOR`).
     pub no_color: bool,
     /// Set when the app should exit.
     pub quit: bool,
-    /// Bytes written since edit mode was entered (re-searched when it is left).
-    pub(crate) edit_span: Option<std::ops::Range<u64>>,
     /// View options (`:set`, config, flags).
-    pub view: ViewOpts,
-    /// Where the selection started (`v`), if one is active.
-    pub anchor: Option<u64>,
-    /// The last bytes copied.
+    pub settings: ViewOpts,
+    /// The last bytes copied (shared by every view).
     pub register: Vec<u8>,
-    /// Marks set with `m`.
-    pub marks: std::collections::HashMap<char, u64>,
-    /// Where jumps came from (`Ctrl-O` goes back).
-    pub jumps: Vec<u64>,
     /// A key that waits for a second one (`m` or `'`).
     pub pending: Option<char>,
-    /// The line index for the line view and `:line`.
-    pub lines: crate::tui::line_view::LineState,
     /// Colours set in the config file.
     pub colors: crate::tui::config::Colors,
 }
@@ -233,36 +213,64 @@ impl App {
             })
         });
         Self {
-            doc,
-            cursor: 0,
-            top: 0,
+            views: vec![View::new(doc)],
+            focus: 0,
             cols: Cols::Auto,
-            pane: Pane::Hex,
             mode: InputMode::Normal,
             message,
             show_help: false,
             help_scroll: 0,
             size,
             keymap: Keymap::default(),
-            search: SearchUi::default(),
             no_color: false,
             quit: false,
-            edit_span: None,
-            view: ViewOpts::default(),
-            anchor: None,
+            settings: ViewOpts::default(),
             register: Vec::new(),
-            marks: std::collections::HashMap::new(),
-            jumps: Vec::new(),
             pending: None,
-            lines: crate::tui::line_view::LineState::default(),
             colors: crate::tui::config::Colors::default(),
         }
+    }
+
+    /// The view with focus.
+    pub fn view(&self) -> &View {
+        &self.views[self.focus]
+    }
+
+    /// The view with focus, to change it.
+    pub fn view_mut(&mut self) -> &mut View {
+        &mut self.views[self.focus]
+    }
+
+    /// Every view, in order.
+    pub fn views(&self) -> &[View] {
+        &self.views
+    }
+
+    /// The focused view's document.
+    pub fn doc(&self) -> &Document {
+        self.view().doc()
+    }
+
+    /// The focused view's document, to edit.
+    pub fn doc_mut(&mut self) -> &mut Document {
+        self.view_mut().doc_mut()
+    }
+
+    /// The focused view's cursor offset.
+    pub fn cursor(&self) -> u64 {
+        self.view().cursor()
+    }
+
+    /// Puts the focused view's cursor at `off` as it is (no clamping, no scrolling: see
+    /// [`App::goto`]).
+    pub fn set_cursor(&mut self, off: u64) {
+        self.view_mut().seek(off);
     }
 
     /// The layout for the whole screen, before panels take their rows.
     pub fn full_layout(&self) -> Layout {
         let (w, h) = self.size;
-        Layout::new(w, h, self.doc.len(), self.cols, &self.view)
+        Layout::new(w, h, self.doc().len(), self.cols, &self.settings)
     }
 
     /// The layout of the data rows: the full layout less the rows the panels take.
@@ -279,13 +287,13 @@ impl App {
     /// when the screen is too short to keep at least three data rows.
     pub fn panel_rows(&self, full: &Layout) -> (usize, usize) {
         let mut left = full.rows.saturating_sub(3);
-        let inspector = if self.view.inspector && left >= INSPECTOR_ROWS {
+        let inspector = if self.settings.inspector && left >= INSPECTOR_ROWS {
             INSPECTOR_ROWS
         } else {
             0
         };
         left -= inspector;
-        let search = if self.search.pane_open {
+        let search = if self.view().search.pane_open {
             (full.rows / 3).max(4).min(left)
         } else {
             0
@@ -299,8 +307,8 @@ impl App {
 
     /// The largest cursor position in the current mode.
     pub(crate) fn max_cursor(&self) -> u64 {
-        let len = self.doc.len();
-        if matches!(self.mode, InputMode::Edit { .. }) && self.doc.mode() != Mode::ReadOnly {
+        let len = self.doc().len();
+        if matches!(self.mode, InputMode::Edit { .. }) && self.doc().mode() != Mode::ReadOnly {
             len
         } else {
             len.saturating_sub(1)
@@ -319,7 +327,7 @@ impl App {
 
     /// Moves the cursor to `to` (clamped) and scrolls so it is visible.
     pub fn goto(&mut self, to: u64) {
-        self.cursor = to.min(self.max_cursor());
+        self.set_cursor(to.min(self.max_cursor()));
         if let InputMode::Edit { low_nibble } = &mut self.mode {
             *low_nibble = false;
         }
@@ -328,14 +336,14 @@ impl App {
 
     /// Scrolls so the cursor row is on screen, keeping `top` row-aligned.
     pub fn scroll_to_cursor(&mut self) {
-        if self.view.line_view {
+        if self.settings.line_view {
             self.scroll_lines_to_cursor();
             return;
         }
         let cols = self.cols_now();
         let rows = self.layout().rows.max(1) as u64;
-        let row = self.cursor / cols;
-        let top_row = self.top / cols;
+        let row = self.cursor() / cols;
+        let top_row = self.view().top / cols;
         let top_row = if row < top_row {
             row
         } else if row >= top_row + rows {
@@ -343,21 +351,21 @@ impl App {
         } else {
             top_row
         };
-        self.top = top_row * cols;
+        self.view_mut().top = top_row * cols;
     }
 
     fn scroll_rows(&mut self, delta: i64) {
         let cols = self.cols_now();
         let rows = self.layout().rows.max(1) as u64;
         let last_row = self.max_cursor() / cols;
-        let top_row = (self.top / cols)
+        let top_row = (self.view().top / cols)
             .saturating_add_signed(delta)
             .min(last_row.saturating_sub(rows - 1));
-        self.top = top_row * cols;
+        self.view_mut().top = top_row * cols;
         // Keep the cursor on screen, in the same column.
-        let col = self.cursor % cols;
-        let cur_row = (self.cursor / cols).clamp(top_row, top_row + rows - 1);
-        self.cursor = (cur_row * cols + col).min(self.max_cursor());
+        let col = self.cursor() % cols;
+        let cur_row = (self.cursor() / cols).clamp(top_row, top_row + rows - 1);
+        self.set_cursor((cur_row * cols + col).min(self.max_cursor()));
     }
 
     /// Handles one input. Returns work for the runtime, if any.
@@ -391,8 +399,8 @@ impl App {
 
     fn mouse(&mut self, m: Mouse) {
         match m {
-            Mouse::ScrollUp if self.view.line_view => self.line_move(-3),
-            Mouse::ScrollDown if self.view.line_view => self.line_move(3),
+            Mouse::ScrollUp if self.settings.line_view => self.line_move(-3),
+            Mouse::ScrollDown if self.settings.line_view => self.line_move(3),
             Mouse::ScrollUp => self.scroll_rows(-3),
             Mouse::ScrollDown => self.scroll_rows(3),
             Mouse::Click(x, y) => {
@@ -400,7 +408,7 @@ impl App {
                 if usize::from(y) >= l.rows {
                     return;
                 }
-                if self.view.line_view {
+                if self.settings.line_view {
                     let rows = self.visible_rows(usize::from(y) + 1);
                     if let Some(row) = rows.get(usize::from(y)) {
                         let col = usize::from(x).saturating_sub(l.off_digits + 2);
@@ -410,9 +418,9 @@ impl App {
                     return;
                 }
                 if let Some((i, text)) = l.hit(x) {
-                    let off = self.top + u64::from(y) * l.cols as u64 + i as u64;
+                    let off = self.view().top + u64::from(y) * l.cols as u64 + i as u64;
                     if off <= self.max_cursor() {
-                        self.pane = if text { Pane::Text } else { Pane::Hex };
+                        self.view_mut().pane = if text { Pane::Text } else { Pane::Hex };
                         self.goto(off);
                     }
                 }
@@ -482,7 +490,7 @@ impl App {
                         if low_nibble {
                             self.mode = InputMode::Edit { low_nibble: false };
                         } else {
-                            self.goto(self.cursor.saturating_sub(1));
+                            self.goto(self.cursor().saturating_sub(1));
                         }
                     }
                     KeyCode::Char(c) if !key.ctrl && !key.alt => self.type_char(c),
@@ -496,7 +504,10 @@ impl App {
                 None
             }
             InputMode::Normal => {
-                if self.search.pane_open && self.search.pane_focus && self.search_pane_key(key) {
+                if self.view().search.pane_open
+                    && self.view().search.pane_focus
+                    && self.search_pane_key(key)
+                {
                     return None;
                 }
                 if let Some(action) = self.keymap.lookup(key) {
@@ -512,12 +523,12 @@ impl App {
     /// The pane that typing goes to: the one with the cursor when both are on screen, else
     /// the one that is; the line view is text.
     pub fn edit_pane(&self) -> Pane {
-        if self.view.line_view || !self.view.show_hex {
+        if self.settings.line_view || !self.settings.show_hex {
             Pane::Text
-        } else if !self.view.show_text {
+        } else if !self.settings.show_text {
             Pane::Hex
         } else {
-            self.pane
+            self.view().pane
         }
     }
 
@@ -525,7 +536,7 @@ impl App {
     pub fn action(&mut self, action: Action) -> Option<Effect> {
         let cols = self.cols_now();
         let page = (self.layout().rows.max(1) as u64) * cols;
-        if self.view.line_view {
+        if self.settings.line_view {
             let rows = i64::try_from(self.layout().rows.max(1)).unwrap_or(1);
             match action {
                 Action::MoveUp => return self.line_move_action(-1),
@@ -533,57 +544,57 @@ impl App {
                 Action::PageUp => return self.line_move_action(-rows),
                 Action::PageDown => return self.line_move_action(rows),
                 Action::RowStart => {
-                    let s = self.row_start(self.cursor);
+                    let s = self.row_start(self.cursor());
                     self.goto(s);
                     return None;
                 }
                 Action::RowEnd => {
                     let (start, end, _) =
-                        crate::tui::line_view::line_bounds(&self.doc, self.cursor);
+                        crate::tui::line_view::line_bounds(self.doc(), self.cursor());
                     let _ = start;
-                    self.goto(end.saturating_sub(1).max(self.row_start(self.cursor)));
+                    self.goto(end.saturating_sub(1).max(self.row_start(self.cursor())));
                     return None;
                 }
                 _ => {}
             }
         }
         match action {
-            Action::MoveLeft => self.goto(self.cursor.saturating_sub(1)),
-            Action::MoveRight => self.goto(self.cursor.saturating_add(1)),
+            Action::MoveLeft => self.goto(self.cursor().saturating_sub(1)),
+            Action::MoveRight => self.goto(self.cursor().saturating_add(1)),
             Action::MoveUp => {
-                if self.cursor >= cols {
-                    self.goto(self.cursor - cols);
+                if self.cursor() >= cols {
+                    self.goto(self.cursor() - cols);
                 }
             }
             Action::MoveDown => {
-                if self.cursor.saturating_add(cols) <= self.max_cursor() {
-                    self.goto(self.cursor + cols);
-                } else if self.cursor / cols < self.max_cursor() / cols {
+                if self.cursor().saturating_add(cols) <= self.max_cursor() {
+                    self.goto(self.cursor() + cols);
+                } else if self.cursor() / cols < self.max_cursor() / cols {
                     self.goto(self.max_cursor());
                 }
             }
             Action::PageUp => {
-                self.top = self.top.saturating_sub(page);
-                self.goto(self.cursor.saturating_sub(page));
+                self.view_mut().top = self.view().top.saturating_sub(page);
+                self.goto(self.cursor().saturating_sub(page));
             }
             Action::PageDown => {
-                let to = self.cursor.saturating_add(page).min(self.max_cursor());
+                let to = self.cursor().saturating_add(page).min(self.max_cursor());
                 let rows = self.layout().rows.max(1) as u64;
                 let last_top = (self.max_cursor() / cols).saturating_sub(rows - 1) * cols;
-                self.top = self.top.saturating_add(page).min(last_top);
+                self.view_mut().top = self.view().top.saturating_add(page).min(last_top);
                 self.goto(to);
             }
-            Action::RowStart => self.goto(self.cursor - self.cursor % cols),
-            Action::RowEnd => self.goto(self.cursor - self.cursor % cols + cols - 1),
+            Action::RowStart => self.goto(self.cursor() - self.cursor() % cols),
+            Action::RowEnd => self.goto(self.cursor() - self.cursor() % cols + cols - 1),
             Action::FileStart => self.jump_to(0),
             Action::FileEnd => self.jump_to(self.max_cursor()),
             Action::SwitchPane => {
-                if self.view.line_view {
+                if self.settings.line_view {
                     self.info("the line view edits as text; T returns to the hex view");
                     return None;
                 }
-                if !(self.view.show_hex && self.view.show_text) {
-                    let (shown, hidden) = if self.view.show_hex {
+                if !(self.settings.show_hex && self.settings.show_text) {
+                    let (shown, hidden) = if self.settings.show_hex {
                         ("hex", "text")
                     } else {
                         ("text", "hex")
@@ -593,7 +604,7 @@ impl App {
                     ));
                     return None;
                 }
-                self.pane = match self.pane {
+                self.view_mut().pane = match self.view().pane {
                     Pane::Hex => Pane::Text,
                     Pane::Text => Pane::Hex,
                 };
@@ -609,11 +620,11 @@ impl App {
             }
             Action::ToggleHelp => self.show_help = !self.show_help,
             Action::Quit => {
-                if self.doc.is_dirty() {
+                if self.doc().is_dirty() {
                     self.mode = InputMode::ConfirmQuit;
-                    if self.doc.detached().is_some() {
+                    if self.doc().detached().is_some() {
                         self.info("edits not in the file at this path: (k)eep for :recover, (d)iscard, (c)ancel");
-                    } else if self.doc.mode() == Mode::WriteThrough {
+                    } else if self.doc().mode() == Mode::WriteThrough {
                         self.info("edits are already in the file (write-through): (s) flush and quit, (d) quit, (c)ancel; u undoes");
                     } else {
                         self.info("unsaved edits: (s)ave and quit, (d)iscard and quit, (c)ancel");
@@ -624,10 +635,10 @@ impl App {
                 }
             }
             Action::EditMode => {
-                if self.doc.mode() == Mode::ReadOnly {
+                if self.doc().mode() == Mode::ReadOnly {
                     self.error(crate::core::document::EditError::ReadOnly.to_string());
                 } else {
-                    self.doc.begin_group();
+                    self.doc_mut().begin_group();
                     self.mode = InputMode::Edit { low_nibble: false };
                     self.message = None;
                 }
@@ -636,19 +647,19 @@ impl App {
                 let undo = action == Action::Undo;
                 self.leave_edit();
                 let r = if undo {
-                    self.doc.undo()
+                    self.doc_mut().undo()
                 } else {
-                    self.doc.redo()
+                    self.doc_mut().redo()
                 };
                 match r {
                     Ok(Some(at)) => {
-                        let (u, r) = self.doc.history_len();
+                        let (u, r) = self.doc().history_len();
                         self.info(format!(
                             "{}; {u} to undo, {r} to redo",
                             if undo { "undone" } else { "redone" }
                         ));
                         self.goto(at);
-                        return self.search_after_edit(self.doc.last_change());
+                        return self.search_after_edit(self.doc().last_change());
                     }
                     Ok(None) => self.info(if undo {
                         "nothing to undo"
@@ -666,21 +677,21 @@ impl App {
             }
             Action::Search => {
                 self.mode = InputMode::Prompt(Prompt {
-                    kind: PromptKind::Search(self.search.kind),
+                    kind: PromptKind::Search(self.view().search.kind),
                     text: String::new(),
                 });
             }
             Action::SearchNext => self.step_match(true),
             Action::SearchPrev => self.step_match(false),
             Action::ToggleSearchPane => {
-                self.search.pane_open = !self.search.pane_open;
-                self.search.pane_focus = self.search.pane_open;
+                self.view_mut().search.pane_open = !self.view().search.pane_open;
+                self.view_mut().search.pane_focus = self.view().search.pane_open;
                 self.scroll_to_cursor();
             }
             Action::Select => self.toggle_selection(),
             Action::Yank => return self.yank(CopyFormat::Hex),
             Action::Paste => {
-                if self.doc.mode() == Mode::ReadOnly {
+                if self.doc().mode() == Mode::ReadOnly {
                     self.error(crate::core::document::EditError::ReadOnly.to_string());
                     return None;
                 }
@@ -690,30 +701,30 @@ impl App {
             Action::JumpMark => self.pending = Some('\''),
             Action::JumpBack => self.jump_back(),
             Action::ToggleInspector => {
-                self.view.inspector = !self.view.inspector;
+                self.settings.inspector = !self.settings.inspector;
                 self.scroll_to_cursor();
             }
             Action::ToggleLineView => return self.toggle_line_view(),
             Action::CycleEncoding => {
-                self.view.encoding = self.view.encoding.next();
-                self.info(format!("text pane: {}", self.view.encoding.label()));
+                self.settings.encoding = self.settings.encoding.next();
+                self.info(format!("text pane: {}", self.settings.encoding.label()));
             }
             Action::Cancel => {
                 if matches!(self.mode, InputMode::Edit { .. }) {
                     self.leave_edit();
-                    let span = self.edit_span.take();
+                    let span = self.view_mut().edit_span.take();
                     return self.search_after_edit(span);
                 }
-                if self.search.running {
+                if self.view().search.running {
                     return Some(Effect::CancelSearch);
                 }
-                if self.anchor.take().is_some() {
+                if self.view_mut().anchor.take().is_some() {
                     self.message = None;
                     return None;
                 }
-                if self.search.pane_open {
-                    self.search.pane_open = false;
-                    self.search.pane_focus = false;
+                if self.view().search.pane_open {
+                    self.view_mut().search.pane_open = false;
+                    self.view_mut().search.pane_focus = false;
                 }
                 self.message = None;
             }
@@ -735,7 +746,9 @@ impl App {
         if text.is_empty() {
             return None;
         }
-        match self.search.prepare(kind, text, self.cursor, &self.doc) {
+        let (search, doc, at) = self.view_mut().search_parts();
+        let prepared = search.prepare(kind, text, at, doc);
+        match prepared {
             Ok(req) => {
                 self.info(format!("searching for {} /{text}/", kind.label()));
                 Some(Effect::Search(req))
@@ -755,9 +768,9 @@ impl App {
         if refresh_lines {
             self.lines_after_edit();
         }
-        let len = self.doc.len();
-        self.search
-            .after_edit(&self.doc, Some(before..len))
+        let len = self.doc().len();
+        self.view_mut()
+            .search_after_edit(Some(before..len))
             .map(Effect::Search)
     }
 
@@ -766,11 +779,13 @@ impl App {
         span: Option<std::ops::Range<u64>>,
     ) -> Option<Effect> {
         self.lines_after_edit();
-        self.search.after_edit(&self.doc, span).map(Effect::Search)
+        self.view_mut().search_after_edit(span).map(Effect::Search)
     }
 
     fn step_match(&mut self, forward: bool) {
-        match self.search.step(&self.doc, self.cursor, forward) {
+        let (search, doc, at) = self.view_mut().search_parts();
+        let stepped = search.step(doc, at, forward);
+        match stepped {
             Ok((off, msg)) => {
                 self.jump_to(off);
                 match msg {
@@ -791,18 +806,22 @@ impl App {
             i64::try_from(self.panel_rows(&full).0.saturating_sub(1)).unwrap_or(1)
         };
         match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.search.pane_move(1),
-            KeyCode::Up | KeyCode::Char('k') => self.search.pane_move(-1),
-            KeyCode::PageDown => self.search.pane_move(rows),
-            KeyCode::PageUp => self.search.pane_move(-rows),
+            KeyCode::Down | KeyCode::Char('j') => self.view_mut().search.pane_move(1),
+            KeyCode::Up | KeyCode::Char('k') => self.view_mut().search.pane_move(-1),
+            KeyCode::PageDown => self.view_mut().search.pane_move(rows),
+            KeyCode::PageUp => self.view_mut().search.pane_move(-rows),
             KeyCode::Enter => {
-                if let Some(off) = self.search.pane_selected_offset() {
-                    self.search.pane_focus = false;
+                if let Some(off) = self.view_mut().search.pane_selected_offset() {
+                    self.view_mut().search.pane_focus = false;
                     self.jump_to(off);
-                    self.message = self.search.status_line().map(|s| (s, Severity::Info));
+                    self.message = self
+                        .view()
+                        .search
+                        .status_line()
+                        .map(|s| (s, Severity::Info));
                 }
             }
-            KeyCode::Tab => self.search.pane_focus = false,
+            KeyCode::Tab => self.view_mut().search.pane_focus = false,
             _ => return false,
         }
         true

@@ -43,7 +43,7 @@ impl App {
                 quit: true,
             }),
             ("q" | "quit", "") => {
-                if self.doc.is_dirty() {
+                if self.doc().is_dirty() {
                     self.error("unsaved edits: :w saves, :q! quits without saving, :wq does both");
                     None
                 } else {
@@ -89,7 +89,7 @@ impl App {
 
     /// Jumps to an offset expression, recording the jump.
     fn jump_expr(&mut self, text: &str) -> Option<Effect> {
-        match expr::resolve(text, self.cursor, self.doc.len(), false) {
+        match expr::resolve(text, self.cursor(), self.doc().len(), false) {
             Ok(off) => {
                 self.jump_to(off);
                 self.message = None;
@@ -107,19 +107,19 @@ impl App {
     fn recover(&mut self, what: &str) -> Option<Effect> {
         let r = match what {
             "rollback" => self
-                .doc
+                .doc_mut()
                 .rollback_journal()
                 .map(|()| "rolled back: the file is as it was before the interrupted save"),
             "keep" => self
-                .doc
+                .doc_mut()
                 .keep_journal()
                 .map(|()| "kept the file as it is; the journal is deleted"),
             "apply" => self
-                .doc
+                .doc_mut()
                 .apply_recovery()
                 .map(|()| "recovered the unsaved edits (u undoes them, :w saves them)"),
             "discard" => self
-                .doc
+                .doc_mut()
                 .discard_recovery()
                 .map(|()| "deleted the recovery file"),
             _ => {
@@ -130,8 +130,8 @@ impl App {
         match r {
             Ok(m) => {
                 self.info(m);
-                self.goto(self.cursor);
-                let len = self.doc.len();
+                self.goto(self.cursor());
+                let len = self.doc().len();
                 return self.search_after_edit(Some(0..len));
             }
             Err(e) => self.error(e.to_string()),
@@ -166,39 +166,39 @@ impl App {
             },
             "group" => match value.parse::<usize>() {
                 Ok(g @ (1 | 2 | 4 | 8)) => {
-                    self.view.group = g;
+                    self.settings.group = g;
                     true
                 }
                 _ => false,
             },
             "offsets" => match value {
                 "hex" => {
-                    self.view.decimal_offsets = false;
+                    self.settings.decimal_offsets = false;
                     true
                 }
                 "dec" | "decimal" => {
-                    self.view.decimal_offsets = true;
+                    self.settings.decimal_offsets = true;
                     true
                 }
                 _ => false,
             },
-            "hex" => on(value).map(|b| self.view.show_hex = b).is_some(),
-            "text" => on(value).map(|b| self.view.show_text = b).is_some(),
-            "inspector" => on(value).map(|b| self.view.inspector = b).is_some(),
+            "hex" => on(value).map(|b| self.settings.show_hex = b).is_some(),
+            "text" => on(value).map(|b| self.settings.show_text = b).is_some(),
+            "inspector" => on(value).map(|b| self.settings.inspector = b).is_some(),
             "endian" => match value {
                 "le" | "little" => {
-                    self.view.endian = Endian::Little;
+                    self.settings.endian = Endian::Little;
                     true
                 }
                 "be" | "big" => {
-                    self.view.endian = Endian::Big;
+                    self.settings.endian = Endian::Big;
                     true
                 }
                 _ => false,
             },
             "encoding" => match value.parse() {
                 Ok(e) => {
-                    self.view.encoding = e;
+                    self.settings.encoding = e;
                     true
                 }
                 Err(_) => false,
@@ -210,19 +210,19 @@ impl App {
                 return;
             }
         };
-        if ok && !self.view.show_hex && !self.view.show_text {
+        if ok && !self.settings.show_hex && !self.settings.show_text {
             // One pane always stays: undo the change that would hide both.
             if name == "hex" {
-                self.view.show_hex = true;
+                self.settings.show_hex = true;
             } else {
-                self.view.show_text = true;
+                self.settings.show_text = true;
             }
             self.error("one of the hex and text panes stays on; turn the other on first");
             return;
         }
         if ok {
             // Typing goes to a pane on screen: hiding the one with the cursor moves it over.
-            self.pane = self.edit_pane();
+            self.view_mut().pane = self.edit_pane();
             self.scroll_to_cursor();
             self.info(format!("set {name} {value}"));
         } else {

@@ -52,9 +52,9 @@ pub fn line_bounds<S: ByteSource + ?Sized>(src: &S, off: u64) -> (u64, u64, u64)
 
 /// Visual rows of the line holding `off`, and where the next line starts.
 pub fn line_rows(app: &App, off: u64, width: usize) -> (Vec<VisualRow>, u64) {
-    let (start, end, next) = line_bounds(&app.doc, off);
+    let (start, end, next) = line_bounds(app.doc(), off);
     (
-        wrap(&app.doc, start..end, width, app.view.encoding).collect(),
+        wrap(app.doc(), start..end, width, app.settings.encoding).collect(),
         next,
     )
 }
@@ -105,15 +105,15 @@ impl App {
 
     /// Switches between the hex view and the line view; the line index starts building.
     pub fn toggle_line_view(&mut self) -> Option<Effect> {
-        self.view.line_view = !self.view.line_view;
-        if self.view.line_view {
-            self.top = self.row_start(self.cursor);
+        self.settings.line_view = !self.settings.line_view;
+        if self.settings.line_view {
+            self.view_mut().top = self.row_start(self.cursor());
             self.scroll_to_cursor();
             self.info("line view: T returns to hex, :line N jumps to a line");
             self.ensure_line_index();
             return None;
         }
-        self.top = 0;
+        self.view_mut().top = 0;
         self.scroll_to_cursor();
         self.message = None;
         None
@@ -121,29 +121,29 @@ impl App {
 
     /// Asks the runtime to build the line index if there is none.
     pub fn ensure_line_index(&mut self) {
-        if self.lines.index.is_some() || self.lines.building {
+        if self.view().lines.index.is_some() || self.view().lines.building {
             return;
         }
-        self.lines.generation += 1;
-        self.lines.building = true;
-        self.lines.progress = 0;
-        self.lines.request = Some(self.lines.generation);
+        self.view_mut().lines.generation += 1;
+        self.view_mut().lines.building = true;
+        self.view_mut().lines.progress = 0;
+        self.view_mut().lines.request = Some(self.view().lines.generation);
     }
 
     /// Edits change line starts: rebuild the index (in the background) when it is in use.
     pub fn lines_after_edit(&mut self) {
-        if self.lines.index.is_none() && !self.lines.building {
+        if self.view().lines.index.is_none() && !self.view().lines.building {
             return;
         }
-        self.lines.index = None;
-        self.lines.building = false;
+        self.view_mut().lines.index = None;
+        self.view_mut().lines.building = false;
         self.ensure_line_index();
     }
 
     /// The 1-based line number of the cursor, when the index has reached it.
     pub fn cursor_line(&self) -> Option<u64> {
-        let idx = self.lines.index.as_ref()?;
-        idx.line_of(&self.doc, self.cursor).ok().map(|l| l + 1)
+        let idx = self.view().lines.index.as_ref()?;
+        idx.line_of(self.doc(), self.cursor()).ok().map(|l| l + 1)
     }
 
     /// `:line N`: jumps to the start of line N (1-based).
@@ -154,21 +154,21 @@ impl App {
         };
         let line = n.max(1) - 1;
         self.ensure_line_index();
-        let Some(idx) = &self.lines.index else {
-            self.lines.pending_line = Some(line);
+        let Some(idx) = &self.view().lines.index else {
+            self.view_mut().lines.pending_line = Some(line);
             self.info(format!(
                 "indexing lines; will jump to line {n} when it is reached"
             ));
             return None;
         };
-        match idx.start_of(&self.doc, line) {
+        match idx.start_of(self.doc(), line) {
             Ok(off) => {
-                self.lines.pending_line = None;
-                self.jump_to(off.min(self.doc.len().saturating_sub(1)));
+                self.view_mut().lines.pending_line = None;
+                self.jump_to(off.min(self.doc().len().saturating_sub(1)));
                 self.message = None;
             }
             Err(_) if !idx.is_complete() => {
-                self.lines.pending_line = Some(line);
+                self.view_mut().lines.pending_line = Some(line);
                 self.info(format!(
                     "indexing lines; will jump to line {n} when it is reached"
                 ));
@@ -191,7 +191,7 @@ impl App {
         let i = row_index(&rows, row);
         match rows.get(i + 1) {
             Some(r) => Some(r.bytes.start),
-            None => (next < self.doc.len()).then_some(next),
+            None => (next < self.doc().len()).then_some(next),
         }
     }
 
@@ -215,12 +215,12 @@ impl App {
     pub fn visible_rows(&self, count: usize) -> Vec<VisualRow> {
         let width = self.line_width();
         let mut out = Vec::with_capacity(count);
-        let mut pos = self.top.min(self.doc.len());
+        let mut pos = self.view().top.min(self.doc().len());
         while out.len() < count {
             let (rows, next) = line_rows(self, pos, width);
             let i = row_index(&rows, pos);
             out.extend(rows.into_iter().skip(i).take(count - out.len()));
-            if next >= self.doc.len() || next <= pos {
+            if next >= self.doc().len() || next <= pos {
                 break;
             }
             pos = next;
@@ -231,9 +231,9 @@ impl App {
     /// Keeps the cursor's row on screen in the line view.
     pub fn scroll_lines_to_cursor(&mut self) {
         let rows = self.layout().rows.max(1);
-        let cur = self.row_start(self.cursor);
-        if cur < self.top {
-            self.top = cur;
+        let cur = self.row_start(self.cursor());
+        if cur < self.view().top {
+            self.view_mut().top = cur;
             return;
         }
         let shown = self.visible_rows(rows);
@@ -248,16 +248,16 @@ impl App {
                 None => break,
             }
         }
-        self.top = top;
+        self.view_mut().top = top;
     }
 
     /// Moves the cursor `n` visual rows down (negative: up), keeping its column.
     pub fn line_move(&mut self, n: i64) {
         let width = self.line_width();
-        let (rows, _) = line_rows(self, self.cursor, width);
-        let i = row_index(&rows, self.cursor);
+        let (rows, _) = line_rows(self, self.cursor(), width);
+        let i = row_index(&rows, self.cursor());
         let Some(row) = rows.get(i) else { return };
-        let col = column_of(row, self.cursor);
+        let col = column_of(row, self.cursor());
         let mut start = row.bytes.start;
         for _ in 0..n.unsigned_abs() {
             let step = if n > 0 {
@@ -290,28 +290,29 @@ impl App {
                 (generation, index, true, pos)
             }
         };
-        if generation != self.lines.generation {
+        if generation != self.view().lines.generation {
             return;
         }
-        self.lines.index = Some(index);
-        self.lines.progress = pos;
+        self.view_mut().lines.index = Some(index);
+        self.view_mut().lines.progress = pos;
         if done {
-            self.lines.building = false;
+            self.view_mut().lines.building = false;
         }
-        if let Some(line) = self.lines.pending_line {
+        if let Some(line) = self.view().lines.pending_line {
             let reached = self
+                .view()
                 .lines
                 .index
                 .as_ref()
-                .map(|i| i.start_of(&self.doc, line));
+                .map(|i| i.start_of(self.doc(), line));
             match reached {
                 Some(Ok(off)) => {
-                    self.lines.pending_line = None;
-                    self.jump_to(off.min(self.doc.len().saturating_sub(1)));
+                    self.view_mut().lines.pending_line = None;
+                    self.jump_to(off.min(self.doc().len().saturating_sub(1)));
                     self.info(format!("line {}", line + 1));
                 }
                 Some(Err(e)) if done => {
-                    self.lines.pending_line = None;
+                    self.view_mut().lines.pending_line = None;
                     self.error(e.to_string());
                 }
                 _ => {}
@@ -321,9 +322,9 @@ impl App {
 
     /// The byte range the line view shows (for marking what is visible).
     pub fn line_view_span(&self, rows: &[VisualRow]) -> Range<u64> {
-        let start = rows.first().map_or(self.top, |r| r.bytes.start);
-        let end = rows.last().map_or(self.top, |r| r.bytes.end + 1);
-        start..end.min(self.doc.len())
+        let start = rows.first().map_or(self.view().top, |r| r.bytes.start);
+        let end = rows.last().map_or(self.view().top, |r| r.bytes.end + 1);
+        start..end.min(self.doc().len())
     }
 }
 

@@ -19,3 +19,4 @@ pub mod stdin_worker;
 pub mod theme;
 pub mod typing;
 pub mod ui;
+pub mod view;

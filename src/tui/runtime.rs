@@ -89,9 +89,9 @@ impl Session {
         if let Some(effect) = self.app.update(input) {
             self.effect(effect);
         }
-        if let Some(generation) = self.app.lines.request.take() {
+        if let Some(generation) = self.app.view_mut().lines.request.take() {
             self.lines
-                .start(generation, self.app.doc.snapshot(), self.lines_tx.clone());
+                .start(generation, self.app.doc().snapshot(), self.lines_tx.clone());
         }
     }
 
@@ -106,7 +106,7 @@ impl Session {
                 }
             }
             Effect::Clipboard(text) => self.clipboard.push(text),
-            Effect::KeepAndQuit => match app.doc.write_recovery() {
+            Effect::KeepAndQuit => match app.doc().write_recovery() {
                 Ok(kept) => {
                     self.exit_note = kept.map(|p| {
                         format!(
@@ -120,53 +120,55 @@ impl Session {
                     "could not keep the edits: {e}; :w PATH saves a copy"
                 )),
             },
-            Effect::Save { force, quit } => match app.doc.save(force) {
+            Effect::Save { force, quit } => match app.doc_mut().save(force) {
                 Ok(r) => {
                     // Saving closes the undo group; still in edit mode, the rest of this stay
                     // is one more undo step.
                     if matches!(app.mode, crate::tui::app::InputMode::Edit { .. }) {
-                        app.doc.begin_group();
+                        app.doc_mut().begin_group();
                     }
-                    app.info(saved_message(&app.doc, &r));
+                    app.info(saved_message(app.doc(), &r));
                     if quit {
                         app.quit = true;
                     }
                 }
                 Err(e) => app.error(e.to_string()),
             },
-            Effect::SaveAs { path, force } => match app.doc.save_to(Path::new(&path), force) {
-                Ok(SaveTo::InPlace(r)) => {
-                    if matches!(app.mode, crate::tui::app::InputMode::Edit { .. }) {
-                        app.doc.begin_group();
+            Effect::SaveAs { path, force } => {
+                match app.doc_mut().save_to(Path::new(&path), force) {
+                    Ok(SaveTo::InPlace(r)) => {
+                        if matches!(app.mode, crate::tui::app::InputMode::Edit { .. }) {
+                            app.doc_mut().begin_group();
+                        }
+                        app.info(saved_message(app.doc(), &r));
                     }
-                    app.info(saved_message(&app.doc, &r));
-                }
-                Ok(SaveTo::Copy { report, reopened }) => {
-                    if reopened {
-                        app.info(format!(
+                    Ok(SaveTo::Copy { report, reopened }) => {
+                        if reopened {
+                            app.info(format!(
                             "wrote {} to {path} and reopened it: the edits are saved there (the undo history starts anew)",
                             plural(report.bytes_written, "byte")
                         ));
-                        app.goto(app.cursor);
-                        app.lines_after_edit();
-                        if let Some(req) = app.search.restart(&app.doc) {
-                            self.worker.start(req, self.tx.clone());
+                            app.goto(app.cursor());
+                            app.lines_after_edit();
+                            if let Some(req) = app.view_mut().search_restart() {
+                                self.worker.start(req, self.tx.clone());
+                            }
+                        } else {
+                            app.info(format!(
+                                "wrote {} to {path}",
+                                plural(report.bytes_written, "byte")
+                            ));
                         }
-                    } else {
-                        app.info(format!(
-                            "wrote {} to {path}",
-                            plural(report.bytes_written, "byte")
-                        ));
                     }
+                    Err(e) => app.error(e.to_string()),
                 }
-                Err(e) => app.error(e.to_string()),
-            },
-            Effect::Discard => match app.doc.discard() {
+            }
+            Effect::Discard => match app.doc_mut().discard() {
                 Ok(()) => {
                     app.info("edits discarded; showing the file as it is on disk");
-                    app.goto(app.cursor);
+                    app.goto(app.cursor());
                     app.lines_after_edit();
-                    if let Some(req) = app.search.restart(&app.doc) {
+                    if let Some(req) = app.view_mut().search_restart() {
                         self.worker.start(req, self.tx.clone());
                     }
                 }
@@ -175,10 +177,10 @@ impl Session {
             Effect::Search(req) => self.worker.start(req, self.tx.clone()),
             Effect::CancelSearch => {
                 self.worker.cancel();
-                app.search.mark_cancelled();
+                app.view_mut().search.mark_cancelled();
                 app.info(format!(
                     "search cancelled; {} matches kept",
-                    app.search.total()
+                    app.view().search.total()
                 ));
             }
         }
@@ -223,7 +225,7 @@ impl Session {
         if m.done {
             self.stdin = None;
         }
-        match self.app.doc.spool_grew(m.len) {
+        match self.app.doc_mut().spool_grew(m.len) {
             Ok(grown) => {
                 let refresh = m.done
                     || self
@@ -272,9 +274,9 @@ impl Session {
             changed = true;
             self.handle_msg(msg);
         }
-        if let Some(generation) = self.app.lines.request.take() {
+        if let Some(generation) = self.app.view_mut().lines.request.take() {
             self.lines
-                .start(generation, self.app.doc.snapshot(), self.lines_tx.clone());
+                .start(generation, self.app.doc().snapshot(), self.lines_tx.clone());
         }
         while let Ok(msg) = self.lines_rx.try_recv() {
             changed = true;
@@ -287,33 +289,33 @@ impl Session {
     pub fn wait_lines(&mut self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         self.pump();
-        while self.app.lines.building && Instant::now() < deadline {
+        while self.app.view().lines.building && Instant::now() < deadline {
             if let Ok(msg) = self.lines_rx.recv_timeout(Duration::from_millis(20)) {
                 self.app.on_lines_msg(msg);
             }
             self.pump();
         }
-        !self.app.lines.building
+        !self.app.view().lines.building
     }
 
     fn handle_msg(&mut self, msg: WorkerMsg) {
         let done = matches!(msg, WorkerMsg::Done { .. });
-        let jump = self.app.search.on_msg(msg);
-        if self.app.search.take_cancel_request() {
+        let jump = self.app.view_mut().search.on_msg(msg);
+        if self.app.view_mut().search.take_cancel_request() {
             self.worker.cancel();
         }
         if let Some(off) = jump {
             self.app.jump_to(off);
-            if let Some(s) = self.app.search.status_line() {
+            if let Some(s) = self.app.view().search.status_line() {
                 self.app.info(s);
             }
         }
-        if done && !self.app.search.running {
-            if self.app.search.take_stale() {
-                if let Some(req) = self.app.search.restart(&self.app.doc) {
+        if done && !self.app.view().search.running {
+            if self.app.view_mut().search.take_stale() {
+                if let Some(req) = self.app.view_mut().search_restart() {
                     self.worker.start(req, self.tx.clone());
                 }
-            } else if let Some(s) = self.app.search.status_line() {
+            } else if let Some(s) = self.app.view().search.status_line() {
                 let replace = self.app.message.as_ref().is_none_or(|(m, sev)| {
                     *sev == Severity::Info
                         && (m.starts_with("searching") || m.starts_with("match "))
@@ -327,20 +329,20 @@ impl Session {
 
     /// True while a search runs.
     pub fn searching(&self) -> bool {
-        self.app.search.running
+        self.app.view().search.running
     }
 
     /// Waits (up to `timeout`) for the running search to finish, pumping its messages.
     pub fn wait_search(&mut self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
-        while self.app.search.running && Instant::now() < deadline {
+        while self.app.view().search.running && Instant::now() < deadline {
             match self.rx.recv_timeout(Duration::from_millis(20)) {
                 Ok(msg) => self.handle_msg(msg),
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
         }
-        !self.app.search.running
+        !self.app.view().search.running
     }
 
     /// Notices changes to the file on disk, at most once a second.
@@ -353,18 +355,18 @@ impl Session {
             return;
         }
         self.last_disk_check = Some(now);
-        let change = self.app.doc.disk_change();
-        let msg = match (change, self.app.doc.faulted()) {
+        let change = self.app.doc().disk_change();
+        let msg = match (change, self.app.doc().faulted()) {
             (Some(change), true) => Some(format!(
                 "{change}; the view past the new end shows zeros: :e! reloads, :w PATH saves a copy with your edits"
             )),
             (None, true) => Some(
                 "the file was truncated on disk while open; :e! reloads, :w PATH saves a copy with your edits".to_string(),
             ),
-            (Some(DiskChange::Replaced), false) if self.app.doc.mode() == Mode::WriteThrough => {
+            (Some(DiskChange::Replaced), false) if self.app.doc().mode() == Mode::WriteThrough => {
                 Some("file replaced on disk: edits refused; :e! opens it, :w PATH saves a copy".to_string())
             }
-            (Some(DiskChange::Removed), false) if self.app.doc.mode() == Mode::WriteThrough => {
+            (Some(DiskChange::Removed), false) if self.app.doc().mode() == Mode::WriteThrough => {
                 Some("file removed from disk: edits refused; :w PATH saves a copy".to_string())
             }
             (Some(change), false) => Some(format!("{change}; :e! reloads (unsaved edits are lost), :w PATH saves a copy")),
@@ -384,7 +386,7 @@ impl Session {
     /// crashed); returns a line to print once the terminal is restored.
     pub fn save_recovery(&mut self) -> Option<String> {
         self.recover_on_drop = false;
-        match self.app.doc.write_recovery() {
+        match self.app.doc().write_recovery() {
             Ok(Some(p)) => Some(format!(
                 "maphex: unsaved edits were kept in {}; open the file again to restore them",
                 p.display()

@@ -13,25 +13,22 @@ use crate::tui::app::{App, CopyFormat, Effect};
 /// are refused by most terminals anyway).
 pub const MAX_COPY: u64 = 16 << 20;
 
-/// How many jumps `Ctrl-O` remembers.
-const JUMPS: usize = 100;
-
 impl App {
     /// The selected range, if a selection is active.
     pub fn selection(&self) -> Option<Range<u64>> {
-        let a = self.anchor?;
-        let (lo, hi) = (a.min(self.cursor), a.max(self.cursor));
-        Some(lo..hi.saturating_add(1).min(self.doc.len().max(lo)))
+        let a = self.view().anchor?;
+        let (lo, hi) = (a.min(self.cursor()), a.max(self.cursor()));
+        Some(lo..hi.saturating_add(1).min(self.doc().len().max(lo)))
     }
 
     /// Starts or ends a selection.
     pub fn toggle_selection(&mut self) {
-        if self.anchor.take().is_none() {
-            if self.doc.is_empty() {
+        if self.view_mut().anchor.take().is_none() {
+            if self.doc().is_empty() {
                 self.error("nothing to select in an empty file");
                 return;
             }
-            self.anchor = Some(self.cursor);
+            self.view_mut().anchor = Some(self.cursor());
             self.info("selecting: move to extend, y copies, :fill HEX fills, Esc stops");
         } else {
             self.message = None;
@@ -43,7 +40,7 @@ impl App {
     pub fn yank(&mut self, format: CopyFormat) -> Option<Effect> {
         let range = self
             .selection()
-            .unwrap_or(self.cursor..self.cursor.saturating_add(1).min(self.doc.len()));
+            .unwrap_or(self.cursor()..self.cursor().saturating_add(1).min(self.doc().len()));
         if range.is_empty() {
             self.error("nothing to copy");
             return None;
@@ -55,10 +52,10 @@ impl App {
             ));
             return None;
         }
-        let bytes = self.doc.read(range).into_owned();
+        let bytes = self.doc().read(range).into_owned();
         let text = format_copy(&bytes, format);
         self.register = bytes;
-        self.anchor = None;
+        self.view_mut().anchor = None;
         self.info(format!("copied {n} bytes as {}; p pastes", format.label()));
         Some(Effect::Clipboard(text))
     }
@@ -70,25 +67,26 @@ impl App {
             return None;
         }
         let bytes = std::mem::take(&mut self.register);
-        let len_before = self.doc.len();
-        let r = self.doc.write(self.cursor, &bytes);
+        let len_before = self.doc().len();
+        let at = self.cursor();
+        let r = self.doc_mut().write(at, &bytes);
         let n = bytes.len();
         self.register = bytes;
         match r {
             Ok(()) => {
-                let grew = (self.cursor + n as u64).saturating_sub(len_before);
+                let grew = (self.cursor() + n as u64).saturating_sub(len_before);
                 if grew > 0 {
                     self.info(format!(
                         "pasted {n} bytes at {:#x}; the file grew by {grew} bytes; u undoes",
-                        self.cursor
+                        self.cursor()
                     ));
                 } else {
                     self.info(format!(
                         "pasted {n} bytes over {:#x}; u undoes",
-                        self.cursor
+                        self.cursor()
                     ));
                 }
-                let span = self.doc.last_change();
+                let span = self.doc().last_change();
                 self.search_after_edit(span)
             }
             Err(e) => {
@@ -132,11 +130,11 @@ impl App {
             .cycle()
             .take(usize::try_from(n).unwrap_or(0))
             .collect();
-        match self.doc.write(range.start, &bytes) {
+        match self.doc_mut().write(range.start, &bytes) {
             Ok(()) => {
-                self.anchor = None;
+                self.view_mut().anchor = None;
                 self.info(format!("filled {n} bytes; u undoes"));
-                let span = self.doc.last_change();
+                let span = self.doc().last_change();
                 self.search_after_edit(span)
             }
             Err(e) => {
@@ -149,8 +147,9 @@ impl App {
     /// Sets mark `c` at the cursor.
     pub fn set_mark(&mut self, c: char) {
         if c.is_ascii_alphanumeric() {
-            self.marks.insert(c, self.cursor);
-            self.info(format!("mark '{c}' at {:#x}", self.cursor));
+            let at = self.cursor();
+            self.view_mut().marks.insert(c, at);
+            self.info(format!("mark '{c}' at {:#x}", self.cursor()));
         } else {
             self.error(format!("marks are letters or digits, not '{c}'"));
         }
@@ -158,8 +157,8 @@ impl App {
 
     /// Jumps to mark `c`.
     pub fn jump_mark(&mut self, c: char) {
-        match self.marks.get(&c).copied() {
-            Some(off) if off < self.doc.len().max(1) => {
+        match self.view().marks.get(&c).copied() {
+            Some(off) if off < self.doc().len().max(1) => {
                 self.jump_to(off);
                 self.info(format!("mark '{c}' ({off:#x})"));
             }
@@ -170,21 +169,19 @@ impl App {
 
     /// Moves to `off`, remembering where the cursor was for `Ctrl-O`.
     pub fn jump_to(&mut self, off: u64) {
-        if self.jumps.last() != Some(&self.cursor) && off != self.cursor {
-            self.jumps.push(self.cursor);
-            if self.jumps.len() > JUMPS {
-                self.jumps.remove(0);
-            }
-        }
+        self.view_mut().push_jump(off);
         self.goto(off);
     }
 
     /// Goes back to where the last jump came from.
     pub fn jump_back(&mut self) {
-        match self.jumps.pop() {
+        match self.view_mut().jumps.pop() {
             Some(off) => {
                 self.goto(off);
-                self.info(format!("back to {off:#x}; {} more", self.jumps.len()));
+                self.info(format!(
+                    "back to {off:#x}; {} more",
+                    self.view().jumps.len()
+                ));
             }
             None => self.info("no earlier jump"),
         }

@@ -8,21 +8,21 @@ use crate::tui::input::{Key, KeyCode};
 impl App {
     pub(crate) fn leave_edit(&mut self) {
         if matches!(self.mode, InputMode::Edit { .. }) {
-            self.doc.end_group();
+            self.doc_mut().end_group();
             self.mode = InputMode::Normal;
             // Typing that ran up to the end leaves the cursor where the next `i` appends.
-            let len = self.doc.len();
-            let appended =
-                self.cursor == len && self.edit_span.as_ref().is_some_and(|s| s.end == len);
+            let len = self.doc().len();
+            let appended = self.cursor() == len
+                && self.view().edit_span.as_ref().is_some_and(|s| s.end == len);
             if !appended {
-                self.cursor = self.cursor.min(self.max_cursor());
+                self.set_cursor(self.cursor().min(self.max_cursor()));
             }
         }
     }
 
     pub(crate) fn note_edit(&mut self) {
-        if let Some(r) = self.doc.last_change() {
-            self.edit_span = Some(match self.edit_span.take() {
+        if let Some(r) = self.doc().last_change() {
+            self.view_mut().edit_span = Some(match self.view_mut().edit_span.take() {
                 Some(s) => s.start.min(r.start)..s.end.max(r.end),
                 None => r,
             });
@@ -36,7 +36,7 @@ impl App {
         match self.edit_pane() {
             Pane::Hex => {
                 let Some(d) = c.to_digit(16) else {
-                    self.error(if self.view.show_text {
+                    self.error(if self.settings.show_text {
                         format!("'{c}' is not a hex digit; Tab switches to the text pane")
                     } else {
                         format!("'{c}' is not a hex digit; :set text on shows the text pane")
@@ -45,8 +45,8 @@ impl App {
                 };
                 let d = d as u8;
                 let cur = self
-                    .doc
-                    .read(self.cursor..self.cursor + 1)
+                    .doc()
+                    .read(self.cursor()..self.cursor() + 1)
                     .first()
                     .copied()
                     .unwrap_or(0);
@@ -55,12 +55,13 @@ impl App {
                 } else {
                     (d << 4) | (cur & 0x0f)
                 };
-                match self.doc.write(self.cursor, &[byte]) {
+                let at = self.cursor();
+                match self.doc_mut().write(at, &[byte]) {
                     Ok(()) => {
                         self.message = None;
                         self.note_edit();
                         if low_nibble {
-                            self.goto(self.cursor + 1);
+                            self.goto(self.cursor() + 1);
                         } else {
                             self.mode = InputMode::Edit { low_nibble: true };
                         }
@@ -71,11 +72,12 @@ impl App {
             Pane::Text => {
                 let mut buf = [0u8; 4];
                 let bytes = c.encode_utf8(&mut buf).as_bytes();
-                match self.doc.write(self.cursor, bytes) {
+                let at = self.cursor();
+                match self.doc_mut().write(at, bytes) {
                     Ok(()) => {
                         self.message = None;
                         self.note_edit();
-                        self.goto(self.cursor + bytes.len() as u64);
+                        self.goto(self.cursor() + bytes.len() as u64);
                     }
                     Err(e) => self.error(e.to_string()),
                 }
@@ -90,7 +92,7 @@ impl App {
                 force: false,
                 quit: true,
             }),
-            KeyCode::Char('k') if self.doc.is_dirty() => Some(Effect::KeepAndQuit),
+            KeyCode::Char('k') if self.doc().is_dirty() => Some(Effect::KeepAndQuit),
             KeyCode::Char('d' | 'n') => {
                 self.quit = true;
                 Some(Effect::Quit)
@@ -118,8 +120,8 @@ impl App {
             }
             KeyCode::Tab => {
                 if let PromptKind::Search(kind) = p.kind {
-                    self.search.kind = kind.next();
-                    p.kind = PromptKind::Search(self.search.kind);
+                    self.view_mut().search.kind = kind.next();
+                    p.kind = PromptKind::Search(self.view().search.kind);
                 }
                 self.mode = InputMode::Prompt(p);
                 None
@@ -133,12 +135,12 @@ impl App {
                 None
             }
             KeyCode::Char('t') if key.ctrl => {
-                self.search.ignore_case = !self.search.ignore_case;
+                self.view_mut().search.ignore_case = !self.view().search.ignore_case;
                 self.mode = InputMode::Prompt(p);
                 None
             }
             KeyCode::Char('x') if key.ctrl => {
-                self.search.unicode = !self.search.unicode;
+                self.view_mut().search.unicode = !self.view().search.unicode;
                 self.mode = InputMode::Prompt(p);
                 None
             }

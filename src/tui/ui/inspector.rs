@@ -16,9 +16,9 @@ fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
 
 /// The lines the panel shows (also used by tests).
 pub fn lines(app: &App) -> Vec<String> {
-    let le = inspect(&app.doc, app.cursor, Endian::Little);
-    let be = inspect(&app.doc, app.cursor, Endian::Big);
-    let (first, second, a, b) = match app.view.endian {
+    let le = inspect(app.doc(), app.cursor(), Endian::Little);
+    let be = inspect(app.doc(), app.cursor(), Endian::Big);
+    let (first, second, a, b) = match app.settings.endian {
         Endian::Little => ("le", "be", &le, &be),
         Endian::Big => ("be", "le", &be, &le),
     };
@@ -89,11 +89,11 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
     }
     let y0 = l.rows + search;
     let width = usize::from(l.width);
-    let order = match app.view.endian {
+    let order = match app.settings.endian {
         Endian::Little => "little endian first (:set endian be)",
         Endian::Big => "big endian first (:set endian le)",
     };
-    let title = format!("─ inspector at {:#x} ─ {order} ", app.cursor);
+    let title = format!("─ inspector at {:#x} ─ {order} ", app.cursor());
     title_rule(buf, y0, width, &title, theme.frame());
     for (i, text) in lines(app).iter().enumerate().take(INSPECTOR_ROWS - 1) {
         put(buf, 0, y0 + 1 + i, text, ratatui::style::Style::new());

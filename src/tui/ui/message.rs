@@ -17,13 +17,13 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
                 PromptKind::Command => ":".to_string(),
                 PromptKind::Search(k) => {
                     use crate::core::search::QueryKind;
-                    let case = if app.search.ignore_case && k != QueryKind::Hex {
+                    let case = if app.view().search.ignore_case && k != QueryKind::Hex {
                         " -i"
                     } else {
                         ""
                     };
                     // Byte or Unicode semantics: only a regex has the choice.
-                    let mode = match (k, app.search.unicode) {
+                    let mode = match (k, app.view().search.unicode) {
                         (QueryKind::Regex, false) => " bytes",
                         (QueryKind::Regex, true) => " unicode",
                         _ => "",

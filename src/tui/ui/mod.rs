@@ -69,17 +69,17 @@ pub(crate) fn mark(flags: &mut [u8], start: u64, r: Range<u64>, bit: u8) {
 /// Reads the visible bytes and marks changed bytes and matches.
 pub fn visible<'a>(app: &'a App, layout: &Layout) -> Visible<'a> {
     let span = (layout.rows as u64).saturating_mul(layout.cols as u64);
-    let start = app.top;
+    let start = app.view().top;
     let end = start.saturating_add(span);
-    let bytes = app.doc.read(start..end);
+    let bytes = app.doc().read(start..end);
     let mut flags = vec![0u8; bytes.len() + 1];
-    for r in app.doc.changed_in(start..end) {
+    for r in app.doc().changed_in(start..end) {
         mark(&mut flags, start, r, CHANGED);
     }
-    for (s, len) in app.search.matches_in(&app.doc, start..end) {
+    for (s, len) in app.view().search.matches_in(app.doc(), start..end) {
         mark(&mut flags, start, s..s + len, MATCH);
     }
-    if let Some((s, len)) = app.search.current_match() {
+    if let Some((s, len)) = app.view().search.current_match() {
         mark(&mut flags, start, s..s + len, CURRENT);
     }
     if let Some(sel) = app.selection() {
@@ -145,17 +145,17 @@ pub fn render(buf: &mut Buffer, app: &App, width: u16, height: u16) {
     let _ = (width, height);
     let layout = app.layout();
     let theme = Theme::with_colors(!app.no_color, app.colors);
-    if app.view.line_view {
+    if app.settings.line_view {
         line_pane::render(buf, app, &layout, theme);
     } else {
         let vis = visible(app, &layout);
         hex_pane::render(buf, app, &layout, &vis, theme);
         text_pane::render(buf, app, &layout, &vis, theme);
     }
-    if app.search.pane_open {
+    if app.view().search.pane_open {
         search_pane::render(buf, app, &layout, theme);
     }
-    if app.view.inspector {
+    if app.settings.inspector {
         inspector::render(buf, app, &layout, theme);
     }
     status::render(buf, app, &layout, theme);

@@ -15,7 +15,7 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
     if height == 0 {
         return;
     }
-    let search = &app.search;
+    let search = &app.view().search;
     let width = usize::from(l.width);
     let focus = if search.pane_focus {
         "j/k move, Enter jumps, Tab back"
@@ -42,7 +42,7 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
     for r in 0..rows.min(n.saturating_sub(top)) {
         let i = top + r;
         let Some(m) = search.index.get(i) else { break };
-        let (hex, text) = preview(&app.doc, m, 12);
+        let (hex, text) = preview(app.doc(), m, 12);
         let row = format!(
             "{:>7}  {}  {:>6}  {:<36} {}",
             i + 1,

@@ -10,7 +10,7 @@ use crate::tui::theme::Theme;
 use crate::tui::ui::put;
 
 fn len_of(app: &App) -> u64 {
-    app.doc.len()
+    app.doc().len()
 }
 
 /// Draws the status bar.
@@ -19,7 +19,7 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
     let y = usize::from(y);
     let width = usize::from(l.width);
     put(buf, 0, y, &" ".repeat(width), theme.status());
-    let doc = &app.doc;
+    let doc = app.doc();
     let mode = doc.mode();
     let label = format!(" {} ", mode.label());
     put(buf, 0, y, &label, theme.mode(mode));
@@ -32,14 +32,14 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
             .map(|r| format!(" -- SELECT {} bytes --", r.end - r.start))
             .unwrap_or_default(),
     };
-    let view = if app.view.line_view {
+    let view = if app.settings.line_view {
         match app.cursor_line() {
             Some(n) => format!("  line {n}"),
-            None if app.lines.building => {
+            None if app.view().lines.building => {
                 let pct = if len_of(app) == 0 {
                     100
                 } else {
-                    u128::from(app.lines.progress) * 100 / u128::from(len_of(app))
+                    u128::from(app.view().lines.progress) * 100 / u128::from(len_of(app))
                 };
                 format!("  line ? (indexing {pct}%)")
             }
@@ -51,28 +51,29 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
 
     let len = doc.len();
     let byte = doc
-        .read(app.cursor..app.cursor + 1)
+        .read(app.cursor()..app.cursor() + 1)
         .first()
         .map_or_else(|| "--".to_string(), |b| format!("{b:02x}"));
     // Of the way from the first byte to the last: the last byte is 100 %.
     let pct = if len <= 1 {
         100
     } else {
-        (u128::from(app.cursor.min(len - 1)) * 100 / u128::from(len - 1)) as u64
+        (u128::from(app.cursor().min(len - 1)) * 100 / u128::from(len - 1)) as u64
     };
     // The right part (where the cursor is) matters most: it is never cut; the path gives way,
     // shortened from the left, then the mode notes.
     let mut right = format!(
         "{}0x{:x} ({})  byte {byte}  {pct}%  {len} bytes ",
-        app.search
+        app.view()
+            .search
             .status_short()
             .map(|s| format!("{s}  "))
             .unwrap_or_default(),
-        app.cursor,
-        app.cursor
+        app.cursor(),
+        app.cursor()
     );
     if right.chars().count() + x > width {
-        right = format!("0x{:x}  {byte}  {len} B ", app.cursor);
+        right = format!("0x{:x}  {byte}  {len} B ", app.cursor());
     }
     let rlen = right.chars().count();
     let room = width.saturating_sub(x + rlen + 1);
