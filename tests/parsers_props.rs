@@ -561,7 +561,6 @@ proptest! {
                 Some(Effect::SaveAs { .. }) | None => {}
                 Some(effect) => s.effect(effect),
             }
-            s.app.quit = false;
             prop_assert!(
                 s.app.cursor() <= s.app.doc().len(),
                 "{:?} put the cursor at {} of {}", line, s.app.cursor(), s.app.doc().len()

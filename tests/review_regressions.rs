@@ -36,7 +36,7 @@ fn quitting_a_clean_document_never_touches_a_growing_file() {
         .unwrap();
     typ(&mut s, ":wq!");
     s.input(Input::Key(Key::plain(KeyCode::Enter)));
-    assert!(s.app.quit);
+    assert!(s.quit());
     assert_eq!(fs::read(&path).unwrap(), b"0123456789APPENDED");
 }
 

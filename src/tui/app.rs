@@ -7,7 +7,6 @@ use crate::tui::action::Action;
 use crate::tui::input::{Input, Key, KeyCode, Mouse};
 use crate::tui::keymap::Keymap;
 use crate::tui::layout::{Cols, Layout};
-use crate::tui::search::SearchRequest;
 use crate::tui::view::View;
 
 /// Rows of the data inspector panel (title included).
@@ -58,39 +57,7 @@ pub enum Severity {
     Error,
 }
 
-/// Work for the runtime.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
-    /// Save in place (`force` skips the changed-on-disk check), then quit if asked.
-    Save {
-        /// Overwrite even if the file changed on disk.
-        force: bool,
-        /// Quit after a successful save.
-        quit: bool,
-    },
-    /// `:w PATH`: save in place when PATH is the open file, else write a full copy there.
-    SaveAs {
-        /// Where.
-        path: String,
-        /// `:w!`: write onto a file opened read-only, or over a file changed on disk.
-        force: bool,
-    },
-    /// Throw away unsaved edits.
-    Discard,
-    /// Start a background search.
-    Search(SearchRequest),
-    /// Stop the running search.
-    CancelSearch,
-    /// Several effects, in order.
-    Batch(Vec<Effect>),
-    /// Put text on the system clipboard (OSC 52).
-    Clipboard(String),
-    /// Keep the unsaved edits in a recovery file, then leave (the file they were made to is
-    /// no longer at its path).
-    KeepAndQuit,
-    /// Leave the program.
-    Quit,
-}
+pub use crate::tui::msg::{Effect, Msg};
 
 /// The whole UI state: the views (one per open document) and which has focus, and what is
 /// global: the keyboard mode, the message line, help, the terminal size, the keymap, the
@@ -116,8 +83,10 @@ pub struct App {
     pub keymap: Keymap,
     /// Colours off (`NO_COLOR`).
     pub no_color: bool,
-    /// Set when the app should exit.
-    pub quit: bool,
+    /// Effects asked for while handling the current message (returned by `update`).
+    outbox: Vec<Effect>,
+    /// The last change on disk reported on the message line (said once per change).
+    disk_note: Option<String>,
     /// View options (`:set`, config, flags).
     pub settings: ViewOpts,
     /// The last bytes copied (shared by every view).
@@ -189,19 +158,9 @@ impl Default for ViewOpts {
 impl App {
     /// A new app on a document, for a terminal of `size`.
     pub fn new(doc: Document, size: (u16, u16)) -> Self {
-        let message = if doc.pending_journal().is_some() {
-            Some((
-                "a save of this file was interrupted: :recover rollback restores the bytes from before it, :recover keep keeps the file as it is".to_string(),
-                Severity::Error,
-            ))
-        } else if doc.pending_recovery().is_some() {
-            Some((
-                "unsaved edits from an earlier session were kept: :recover apply loads them, :recover discard deletes them".to_string(),
-                Severity::Error,
-            ))
-        } else {
-            doc.notes().first().map(|n| (n.clone(), Severity::Info))
-        };
+        // No I/O here: side files of an earlier session are looked for by the runtime and
+        // come in as `Msg::Opened`.
+        let message = doc.notes().first().map(|n| (n.clone(), Severity::Info));
         let message = message.or_else(|| {
             doc.is_empty().then(|| {
                 let hint = if doc.mode() == Mode::ReadOnly {
@@ -223,7 +182,8 @@ impl App {
             size,
             keymap: Keymap::default(),
             no_color: false,
-            quit: false,
+            outbox: Vec::new(),
+            disk_note: None,
             settings: ViewOpts::default(),
             register: Vec::new(),
             pending: None,
@@ -368,8 +328,23 @@ impl App {
         self.set_cursor((cur_row * cols + col).min(self.max_cursor()));
     }
 
+    /// Asks the runtime for `effect` (returned by the `update` in progress).
+    pub(crate) fn emit(&mut self, effect: Effect) {
+        self.outbox.push(effect);
+    }
+
+    /// The last change on disk reported (for `update`, which says each change once).
+    pub(crate) fn disk_note_mut(&mut self) -> &mut Option<String> {
+        &mut self.disk_note
+    }
+
+    /// Takes the effects asked for so far (for `update`).
+    pub(crate) fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.outbox)
+    }
+
     /// Handles one input. Returns work for the runtime, if any.
-    pub fn update(&mut self, input: Input) -> Option<Effect> {
+    pub(crate) fn input(&mut self, input: Input) -> Option<Effect> {
         match input {
             Input::Resize(w, h) => {
                 self.size = (w, h);
@@ -630,7 +605,6 @@ impl App {
                         self.info("unsaved edits: (s)ave and quit, (d)iscard and quit, (c)ancel");
                     }
                 } else {
-                    self.quit = true;
                     return Some(Effect::Quit);
                 }
             }
@@ -716,7 +690,7 @@ impl App {
                     return self.search_after_edit(span);
                 }
                 if self.view().search.running {
-                    return Some(Effect::CancelSearch);
+                    return Some(self.cancel_search());
                 }
                 if self.view_mut().anchor.take().is_some() {
                     self.message = None;

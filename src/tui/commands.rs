@@ -4,6 +4,7 @@ use crate::core::expr;
 use crate::core::inspector::Endian;
 use crate::tui::app::{App, CopyFormat, Effect};
 use crate::tui::layout::Cols;
+use crate::tui::msg::Recover;
 
 /// Every `:` command name [`App::command`] knows (besides offsets such as `:0x100`, `:end`),
 /// so that a test can check each hint that names one (`tests/hints.rs`), and another that
@@ -47,14 +48,10 @@ impl App {
                     self.error("unsaved edits: :w saves, :q! quits without saving, :wq does both");
                     None
                 } else {
-                    self.quit = true;
                     Some(Effect::Quit)
                 }
             }
-            ("q!" | "quit!", "") => {
-                self.quit = true;
-                Some(Effect::Quit)
-            }
+            ("q!" | "quit!", "") => Some(Effect::Quit),
             ("e!", "") => Some(Effect::Discard),
             ("help" | "h", "") => {
                 self.show_help = true;
@@ -105,38 +102,18 @@ impl App {
     /// `:recover rollback|keep|apply|discard`: settles an interrupted save's journal or an
     /// earlier session's recovery file.
     fn recover(&mut self, what: &str) -> Option<Effect> {
-        let r = match what {
-            "rollback" => self
-                .doc_mut()
-                .rollback_journal()
-                .map(|()| "rolled back: the file is as it was before the interrupted save"),
-            "keep" => self
-                .doc_mut()
-                .keep_journal()
-                .map(|()| "kept the file as it is; the journal is deleted"),
-            "apply" => self
-                .doc_mut()
-                .apply_recovery()
-                .map(|()| "recovered the unsaved edits (u undoes them, :w saves them)"),
-            "discard" => self
-                .doc_mut()
-                .discard_recovery()
-                .map(|()| "deleted the recovery file"),
+        let action = match what {
+            "rollback" => Recover::Rollback,
+            "keep" => Recover::Keep,
+            "apply" => Recover::Apply,
+            "discard" => Recover::Discard,
             _ => {
                 self.error("use :recover rollback or :recover keep (interrupted save), :recover apply or :recover discard (unsaved edits)");
                 return None;
             }
         };
-        match r {
-            Ok(m) => {
-                self.info(m);
-                self.goto(self.cursor());
-                let len = self.doc().len();
-                return self.search_after_edit(Some(0..len));
-            }
-            Err(e) => self.error(e.to_string()),
-        }
-        None
+        // The file work is the runtime's; what it finds comes back as `Msg::Recovered`.
+        Some(Effect::Recover(action))
     }
 
     /// `:set NAME VALUE`.

@@ -28,8 +28,6 @@ pub struct LineState {
     pub generation: u64,
     /// A `:line N` waiting for the index to reach it.
     pub pending_line: Option<u64>,
-    /// A build the runtime should start (its generation).
-    pub request: Option<u64>,
     /// Bytes indexed so far, for the status bar.
     pub progress: u64,
 }
@@ -119,15 +117,17 @@ impl App {
         None
     }
 
-    /// Asks the runtime to build the line index if there is none.
+    /// Asks the runtime to build the line index (an effect) if there is none.
     pub fn ensure_line_index(&mut self) {
         if self.view().lines.index.is_some() || self.view().lines.building {
             return;
         }
-        self.view_mut().lines.generation += 1;
-        self.view_mut().lines.building = true;
-        self.view_mut().lines.progress = 0;
-        self.view_mut().lines.request = Some(self.view().lines.generation);
+        let lines = &mut self.view_mut().lines;
+        lines.generation += 1;
+        lines.building = true;
+        lines.progress = 0;
+        let generation = lines.generation;
+        self.emit(Effect::StartLines(generation));
     }
 
     /// Edits change line starts: rebuild the index (in the background) when it is in use.

@@ -17,15 +17,20 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 
-use crate::core::document::{DiskChange, Document, Mode, SaveTo};
-use crate::tui::app::{App, Effect, Severity};
+use crate::core::document::Document;
+use crate::tui::app::App;
 use crate::tui::input::{Input, from_crossterm};
 use crate::tui::line_worker::{LineWorker, LinesMsg};
+use crate::tui::msg::{Effect, Msg, Recover};
 use crate::tui::search_worker::{Worker, WorkerMsg};
 use crate::tui::stdin_worker::StdinMsg;
 use crate::tui::ui;
+use crate::tui::update::STDIN_LINES_EVERY;
 
-/// The app plus its search worker: everything the loop needs except a terminal.
+/// The app plus its workers: everything the loop needs except a terminal. It turns what
+/// happens outside (inputs, worker reports, the disk, signals) into [`Msg`]s for
+/// [`App::update`] and carries out the [`Effect`]s that come back; it changes no state of
+/// the app itself.
 pub struct Session {
     /// The state.
     pub app: App,
@@ -42,12 +47,12 @@ pub struct Session {
     pub recover_on_drop: bool,
     /// A line to print once the terminal is restored (where kept edits went).
     pub exit_note: Option<String>,
-    /// The last change on disk reported on the message line.
-    disk_note: Option<String>,
     /// Reports of the thread that spools standard input (the viewer from a pipe).
     stdin: Option<Receiver<StdinMsg>>,
     /// When the line index was last rebuilt for input that is still arriving.
     stdin_lines_at: Option<Instant>,
+    /// An effect asked to leave.
+    quit: bool,
 }
 
 impl Drop for Session {
@@ -62,126 +67,118 @@ impl Drop for Session {
 }
 
 impl Session {
-    /// A session on a document for a terminal of `size`.
+    /// A session on a document for a terminal of `size`. Looks for the side files of an
+    /// earlier session (the app itself does no I/O).
     pub fn new(doc: Document, size: (u16, u16)) -> Self {
         let (tx, rx) = mpsc::channel();
         let (lines_tx, lines_rx) = mpsc::channel();
-        Self {
+        let opened = Msg::Opened {
+            journal: doc.pending_journal(),
+            recovery: doc.pending_recovery(),
+        };
+        let mut s = Self {
             lines: LineWorker::default(),
             lines_tx,
             lines_rx,
             recover_on_drop: false,
             exit_note: None,
-            disk_note: None,
             stdin: None,
             stdin_lines_at: None,
+            quit: false,
             app: App::new(doc, size),
             worker: Worker::default(),
             tx,
             rx,
             last_disk_check: None,
             clipboard: Vec::new(),
+        };
+        s.update(opened);
+        s
+    }
+
+    /// True once an effect asked to leave.
+    pub fn quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Hands `msg` to the app and carries out what it asks for.
+    pub fn update(&mut self, msg: Msg) {
+        for effect in self.app.update(msg) {
+            self.effect(effect);
         }
     }
 
     /// Feeds one input and carries out what it asks for.
     pub fn input(&mut self, input: Input) {
-        if let Some(effect) = self.app.update(input) {
-            self.effect(effect);
-        }
-        if let Some(generation) = self.app.view_mut().lines.request.take() {
-            self.lines
-                .start(generation, self.app.doc().snapshot(), self.lines_tx.clone());
-        }
+        self.update(Msg::Input(input));
     }
 
-    /// Carries out an effect.
+    /// Carries out an effect; what it finds goes back to the app as a message.
     pub fn effect(&mut self, effect: Effect) {
-        let app = &mut self.app;
         match effect {
-            Effect::Quit => app.quit = true,
+            Effect::Quit => self.quit = true,
             Effect::Batch(effects) => {
                 for e in effects {
                     self.effect(e);
                 }
             }
             Effect::Clipboard(text) => self.clipboard.push(text),
-            Effect::KeepAndQuit => match app.doc().write_recovery() {
-                Ok(kept) => {
-                    self.exit_note = kept.map(|p| {
-                        format!(
-                            "maphex: the unsaved edits were kept in {}; open the file again and :recover apply restores them",
-                            p.display()
-                        )
-                    });
-                    app.quit = true;
-                }
-                Err(e) => app.error(format!(
-                    "could not keep the edits: {e}; :w PATH saves a copy"
-                )),
-            },
-            Effect::Save { force, quit } => match app.doc_mut().save(force) {
-                Ok(r) => {
-                    // Saving closes the undo group; still in edit mode, the rest of this stay
-                    // is one more undo step.
-                    if matches!(app.mode, crate::tui::app::InputMode::Edit { .. }) {
-                        app.doc_mut().begin_group();
-                    }
-                    app.info(saved_message(app.doc(), &r));
-                    if quit {
-                        app.quit = true;
-                    }
-                }
-                Err(e) => app.error(e.to_string()),
-            },
-            Effect::SaveAs { path, force } => {
-                match app.doc_mut().save_to(Path::new(&path), force) {
-                    Ok(SaveTo::InPlace(r)) => {
-                        if matches!(app.mode, crate::tui::app::InputMode::Edit { .. }) {
-                            app.doc_mut().begin_group();
-                        }
-                        app.info(saved_message(app.doc(), &r));
-                    }
-                    Ok(SaveTo::Copy { report, reopened }) => {
-                        if reopened {
-                            app.info(format!(
-                            "wrote {} to {path} and reopened it: the edits are saved there (the undo history starts anew)",
-                            plural(report.bytes_written, "byte")
-                        ));
-                            app.goto(app.cursor());
-                            app.lines_after_edit();
-                            if let Some(req) = app.view_mut().search_restart() {
-                                self.worker.start(req, self.tx.clone());
-                            }
-                        } else {
-                            app.info(format!(
-                                "wrote {} to {path}",
-                                plural(report.bytes_written, "byte")
-                            ));
-                        }
-                    }
-                    Err(e) => app.error(e.to_string()),
-                }
+            Effect::ExitNote(note) => self.exit_note = Some(note),
+            Effect::Shutdown => {
+                self.exit_note = self.save_recovery();
+                self.quit = true;
             }
-            Effect::Discard => match app.doc_mut().discard() {
-                Ok(()) => {
-                    app.info("edits discarded; showing the file as it is on disk");
-                    app.goto(app.cursor());
-                    app.lines_after_edit();
-                    if let Some(req) = app.view_mut().search_restart() {
-                        self.worker.start(req, self.tx.clone());
-                    }
+            Effect::KeepAndQuit => {
+                let kept = self.app.doc().write_recovery().map_err(|e| e.to_string());
+                self.update(Msg::Kept(kept));
+            }
+            Effect::Save { force, quit } => {
+                let result = self.app.doc_mut().save(force).map_err(|e| e.to_string());
+                self.update(Msg::Saved { result, quit });
+            }
+            Effect::SaveAs { path, force } => {
+                let result = self
+                    .app
+                    .doc_mut()
+                    .save_to(Path::new(&path), force)
+                    .map_err(|e| e.to_string());
+                self.update(Msg::SavedTo { path, result });
+            }
+            Effect::Discard => {
+                let result = self.app.doc_mut().discard().map_err(|e| e.to_string());
+                self.update(Msg::Discarded(result));
+            }
+            Effect::Recover(action) => {
+                let doc = self.app.doc_mut();
+                let result = match action {
+                    Recover::Rollback => doc.rollback_journal(),
+                    Recover::Keep => doc.keep_journal(),
+                    Recover::Apply => doc.apply_recovery(),
+                    Recover::Discard => doc.discard_recovery(),
                 }
-                Err(e) => app.error(e.to_string()),
-            },
+                .map_err(|e| e.to_string());
+                self.update(Msg::Recovered { action, result });
+            }
             Effect::Search(req) => self.worker.start(req, self.tx.clone()),
-            Effect::CancelSearch => {
-                self.worker.cancel();
-                app.view_mut().search.mark_cancelled();
-                app.info(format!(
-                    "search cancelled; {} matches kept",
-                    app.view().search.total()
-                ));
+            Effect::StopSearch => self.worker.cancel(),
+            Effect::StartLines(generation) => {
+                self.lines
+                    .start(generation, self.app.doc().snapshot(), self.lines_tx.clone());
+            }
+            Effect::MapInput {
+                report,
+                refresh_lines,
+            } => {
+                let (grew_from, error) = match self.app.doc_mut().spool_grew(report.len) {
+                    Ok(g) => (g, None),
+                    Err(e) => (None, Some(e.to_string())),
+                };
+                self.update(Msg::InputMapped {
+                    grew_from,
+                    report,
+                    refresh_lines,
+                    error,
+                });
             }
         }
     }
@@ -193,7 +190,8 @@ impl Session {
         self
     }
 
-    /// Maps what arrived on standard input since the last turn; true when anything changed.
+    /// Hands on what arrived on standard input since the last turn (the newest report; the
+    /// line index is rebuilt at most every [`STDIN_LINES_EVERY`]); true when anything came.
     fn pump_stdin(&mut self) -> bool {
         let Some(rx) = &self.stdin else {
             return false;
@@ -216,71 +214,39 @@ impl Session {
                 }
             }
         }
-        if gone {
-            self.stdin = None;
-        }
         let Some(m) = last else {
+            if gone {
+                self.stdin = None;
+            }
             return false;
         };
-        if m.done {
+        if gone || m.done {
             self.stdin = None;
         }
-        match self.app.doc_mut().spool_grew(m.len) {
-            Ok(grown) => {
-                let refresh = m.done
-                    || self
-                        .stdin_lines_at
-                        .is_none_or(|t| t.elapsed() >= Duration::from_secs(2));
-                if let Some(before) = grown {
-                    if refresh {
-                        self.stdin_lines_at = Some(Instant::now());
-                    }
-                    if let Some(e) = self.app.input_grew(before, refresh) {
-                        self.effect(e);
-                    }
-                }
-                let size = crate::core::document::human_size(m.len);
-                match (&m.error, m.done) {
-                    (Some(e), _) => self
-                        .app
-                        .error(format!("{e}; showing the {size} that arrived")),
-                    (None, true) => self.app.info(format!(
-                        "standard input: {size}; read-only, :w PATH saves a copy"
-                    )),
-                    (None, false) => {
-                        let ours = self
-                            .app
-                            .message
-                            .as_ref()
-                            .is_none_or(|(t, _)| t.starts_with("standard input: reading"));
-                        if ours {
-                            self.app
-                                .info(format!("standard input: reading… {size} so far"));
-                        }
-                    }
-                }
-            }
-            Err(e) => self
-                .app
-                .error(format!("cannot map the spooled standard input: {e}")),
+        // Rebuilding the line index is the costly part: at the end, and now and then.
+        let refresh = self
+            .stdin_lines_at
+            .is_none_or(|t| t.elapsed() >= STDIN_LINES_EVERY);
+        if refresh {
+            self.stdin_lines_at = Some(Instant::now());
         }
+        self.update(Msg::Stdin {
+            report: m,
+            refresh_lines: refresh,
+        });
         true
     }
 
-    /// Takes what the worker reported; returns true when anything changed.
+    /// Takes what the workers reported; returns true when anything changed.
     pub fn pump(&mut self) -> bool {
         let mut changed = self.pump_stdin();
         while let Ok(msg) = self.rx.try_recv() {
             changed = true;
-            self.handle_msg(msg);
-        }
-        if let Some(generation) = self.app.view_mut().lines.request.take() {
-            self.lines
-                .start(generation, self.app.doc().snapshot(), self.lines_tx.clone());
+            self.update(Msg::Search(msg));
         }
         while let Ok(msg) = self.lines_rx.try_recv() {
             changed = true;
-            self.app.on_lines_msg(msg);
+            self.update(Msg::Lines(msg));
         }
         changed
     }
@@ -291,40 +257,11 @@ impl Session {
         self.pump();
         while self.app.view().lines.building && Instant::now() < deadline {
             if let Ok(msg) = self.lines_rx.recv_timeout(Duration::from_millis(20)) {
-                self.app.on_lines_msg(msg);
+                self.update(Msg::Lines(msg));
             }
             self.pump();
         }
         !self.app.view().lines.building
-    }
-
-    fn handle_msg(&mut self, msg: WorkerMsg) {
-        let done = matches!(msg, WorkerMsg::Done { .. });
-        let jump = self.app.view_mut().search.on_msg(msg);
-        if self.app.view_mut().search.take_cancel_request() {
-            self.worker.cancel();
-        }
-        if let Some(off) = jump {
-            self.app.jump_to(off);
-            if let Some(s) = self.app.view().search.status_line() {
-                self.app.info(s);
-            }
-        }
-        if done && !self.app.view().search.running {
-            if self.app.view_mut().search.take_stale() {
-                if let Some(req) = self.app.view_mut().search_restart() {
-                    self.worker.start(req, self.tx.clone());
-                }
-            } else if let Some(s) = self.app.view().search.status_line() {
-                let replace = self.app.message.as_ref().is_none_or(|(m, sev)| {
-                    *sev == Severity::Info
-                        && (m.starts_with("searching") || m.starts_with("match "))
-                });
-                if replace {
-                    self.app.info(s);
-                }
-            }
-        }
     }
 
     /// True while a search runs.
@@ -337,7 +274,7 @@ impl Session {
         let deadline = Instant::now() + timeout;
         while self.app.view().search.running && Instant::now() < deadline {
             match self.rx.recv_timeout(Duration::from_millis(20)) {
-                Ok(msg) => self.handle_msg(msg),
+                Ok(msg) => self.update(Msg::Search(msg)),
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
@@ -345,7 +282,7 @@ impl Session {
         !self.app.view().search.running
     }
 
-    /// Notices changes to the file on disk, at most once a second.
+    /// Looks at the file on disk, at most once a second (the tick), and tells the app.
     fn check_disk(&mut self) {
         let now = Instant::now();
         if self
@@ -356,30 +293,8 @@ impl Session {
         }
         self.last_disk_check = Some(now);
         let change = self.app.doc().disk_change();
-        let msg = match (change, self.app.doc().faulted()) {
-            (Some(change), true) => Some(format!(
-                "{change}; the view past the new end shows zeros: :e! reloads, :w PATH saves a copy with your edits"
-            )),
-            (None, true) => Some(
-                "the file was truncated on disk while open; :e! reloads, :w PATH saves a copy with your edits".to_string(),
-            ),
-            (Some(DiskChange::Replaced), false) if self.app.doc().mode() == Mode::WriteThrough => {
-                Some("file replaced on disk: edits refused; :e! opens it, :w PATH saves a copy".to_string())
-            }
-            (Some(DiskChange::Removed), false) if self.app.doc().mode() == Mode::WriteThrough => {
-                Some("file removed from disk: edits refused; :w PATH saves a copy".to_string())
-            }
-            (Some(change), false) => Some(format!("{change}; :e! reloads (unsaved edits are lost), :w PATH saves a copy")),
-            (None, false) => None,
-        };
-        // Say it once per change on disk: repeating it every second would hide every other
-        // message (a prompt's question, an edit's refusal) a moment after it appears.
-        if msg != self.disk_note {
-            if let Some(m) = &msg {
-                self.app.error(m.clone());
-            }
-            self.disk_note = msg;
-        }
+        let faulted = self.app.doc().faulted();
+        self.update(Msg::Disk { change, faulted });
     }
 
     /// Writes unsaved copy-on-write edits to the recovery file (maphex is being killed or
@@ -407,25 +322,6 @@ impl Session {
     pub fn shutdown(&mut self) {
         self.lines.cancel();
         self.worker.join();
-    }
-}
-
-/// "saved PATH: 3 bytes written in 1 range", in agreeing numbers.
-fn saved_message(doc: &Document, r: &crate::core::document::SaveReport) -> String {
-    format!(
-        "saved {}: {} written in {}",
-        doc.path().display(),
-        plural(r.bytes_written, "byte"),
-        plural(r.ranges as u64, "range")
-    )
-}
-
-/// `1 byte`, `2 bytes`.
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 
@@ -511,7 +407,8 @@ where
         if last_alive.elapsed() >= Duration::from_secs(1) {
             last_alive = Instant::now();
             if terminal.hide_cursor().is_err() {
-                return Ok(s.save_recovery());
+                s.update(Msg::Terminate);
+                return Ok(s.exit_note.take());
             }
         }
         // A resize may come with no event (one that happened before the reader started, or a
@@ -553,12 +450,12 @@ where
                     }
                     dirty = true;
                 }
-                if s.app.quit || stop.load(Ordering::Relaxed) || !event::poll(Duration::ZERO)? {
+                if s.quit || stop.load(Ordering::Relaxed) || !event::poll(Duration::ZERO)? {
                     break;
                 }
             }
         }
-        if s.app.quit {
+        if s.quit {
             break;
         }
         dirty |= s.pump();
@@ -566,7 +463,8 @@ where
         s.check_disk();
         dirty |= s.app.message != before;
         if stop.load(Ordering::Relaxed) {
-            return Ok(s.save_recovery());
+            s.update(Msg::Terminate);
+            return Ok(s.exit_note.take());
         }
     }
     s.recover_on_drop = false;

@@ -93,10 +93,7 @@ impl App {
                 quit: true,
             }),
             KeyCode::Char('k') if self.doc().is_dirty() => Some(Effect::KeepAndQuit),
-            KeyCode::Char('d' | 'n') => {
-                self.quit = true;
-                Some(Effect::Quit)
-            }
+            KeyCode::Char('d' | 'n') => Some(Effect::Quit),
             _ => {
                 self.info("quit cancelled");
                 None

@@ -1,0 +1,149 @@
+//! Messages and effects: the only ways into and out of [`App::update`](crate::tui::app::App).
+//!
+//! The runtime turns every outside event into a [`Msg`] (a key, the mouse, a resize, a
+//! worker's result, a signal, the once-a-second look at the file on disk) and carries out the
+//! [`Effect`]s that `update` returns; what an effect finds (a save that worked or failed, a
+//! journal rolled back) comes back as another `Msg`. The runtime changes no state itself, so
+//! any bug is "these messages on these bytes", and `tui::harness` replays them headless.
+
+use std::path::PathBuf;
+
+use crate::core::document::{DiskChange, SaveReport, SaveTo};
+use crate::tui::input::Input;
+use crate::tui::line_worker::LinesMsg;
+use crate::tui::search::SearchRequest;
+use crate::tui::search_worker::WorkerMsg;
+use crate::tui::stdin_worker::StdinMsg;
+
+/// What `:recover` asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recover {
+    /// Roll an interrupted save back from its journal.
+    Rollback,
+    /// Keep the file as it is and delete the journal.
+    Keep,
+    /// Load the edits of a recovery file (unsaved, one undo step).
+    Apply,
+    /// Delete the recovery file.
+    Discard,
+}
+
+/// Something that happened.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key, the mouse, a resize or a paste.
+    Input(Input),
+    /// The document was opened: side files of an earlier session found beside it.
+    Opened {
+        /// The journal of an interrupted save.
+        journal: Option<PathBuf>,
+        /// Unsaved edits of a session that died.
+        recovery: Option<PathBuf>,
+    },
+    /// The search worker reported.
+    Search(WorkerMsg),
+    /// The line-index worker reported.
+    Lines(LinesMsg),
+    /// The thread spooling standard input reported.
+    Stdin {
+        /// The newest report.
+        report: StdinMsg,
+        /// Rebuild the line index too (the runtime asks now and then, not every report).
+        refresh_lines: bool,
+    },
+    /// More of standard input was mapped (after [`Effect::MapInput`]).
+    InputMapped {
+        /// The length before, when it grew.
+        grew_from: Option<u64>,
+        /// What the spooling thread said.
+        report: StdinMsg,
+        /// Rebuild the line index too.
+        refresh_lines: bool,
+        /// Mapping failed.
+        error: Option<String>,
+    },
+    /// The once-a-second look at the file on disk.
+    Disk {
+        /// How the file on disk differs from the document's base, if it does.
+        change: Option<DiskChange>,
+        /// Another program truncated the file under the mapping.
+        faulted: bool,
+    },
+    /// What [`Effect::Save`] did.
+    Saved {
+        /// The report, or the error's message.
+        result: Result<SaveReport, String>,
+        /// Quit when it worked.
+        quit: bool,
+    },
+    /// What [`Effect::SaveAs`] did.
+    SavedTo {
+        /// Where.
+        path: String,
+        /// What happened, or the error's message.
+        result: Result<SaveTo, String>,
+    },
+    /// What [`Effect::Discard`] did.
+    Discarded(Result<(), String>),
+    /// What [`Effect::Recover`] did.
+    Recovered {
+        /// What was asked.
+        action: Recover,
+        /// The error's message, if it failed.
+        result: Result<(), String>,
+    },
+    /// What [`Effect::KeepAndQuit`] did: where the edits went.
+    Kept(Result<Option<PathBuf>, String>),
+    /// SIGTERM or SIGHUP: keep unsaved edits and leave.
+    Terminate,
+}
+
+/// Work for the runtime.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Save in place (`force` skips the changed-on-disk check), then quit if asked.
+    Save {
+        /// Overwrite even if the file changed on disk.
+        force: bool,
+        /// Quit after a successful save.
+        quit: bool,
+    },
+    /// `:w PATH`: save in place when PATH is the open file, else write a full copy there.
+    SaveAs {
+        /// Where.
+        path: String,
+        /// `:w!`: write onto a file opened read-only, or over a file changed on disk.
+        force: bool,
+    },
+    /// Throw away unsaved edits.
+    Discard,
+    /// Settle a journal or a recovery file.
+    Recover(Recover),
+    /// Start a background search.
+    Search(SearchRequest),
+    /// Stop the running search worker.
+    StopSearch,
+    /// Build the line index in the background (its generation).
+    StartLines(u64),
+    /// Map more of the spooled standard input.
+    MapInput {
+        /// The spooling thread's report (the length now).
+        report: StdinMsg,
+        /// Rebuild the line index too.
+        refresh_lines: bool,
+    },
+    /// Several effects, in order.
+    Batch(Vec<Effect>),
+    /// Put text on the system clipboard (OSC 52).
+    Clipboard(String),
+    /// Keep the unsaved edits in a recovery file, then leave (the file they were made to is
+    /// no longer at its path, or maphex is being stopped).
+    KeepAndQuit,
+    /// A line to print once the terminal is restored.
+    ExitNote(String),
+    /// Keep unsaved edits in a recovery file whatever happens, and leave (maphex is being
+    /// stopped: SIGTERM, SIGHUP).
+    Shutdown,
+    /// Leave the program.
+    Quit,
+}
