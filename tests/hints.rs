@@ -235,3 +235,235 @@ fn every_listed_command_is_handled() {
         );
     }
 }
+
+/// Every variant of every core error, and every kind of open note, with sample fields. The
+/// exhaustive matches below stop compiling when a variant is added, so it is added here too.
+fn core_messages() -> Vec<String> {
+    use maphex::core::document::{
+        DiscardError, DiskChange, EditError, Note, OpenError, RecoverError, SaveError,
+    };
+    use maphex::core::dump::DumpError;
+    use maphex::core::expr::ExprError;
+    use maphex::core::journal::JournalError;
+    use maphex::core::lines::LineError;
+    use maphex::core::patch::PatchError;
+    use maphex::core::search::{HexProblem, SearchError};
+    use maphex::core::text::UnknownEncoding;
+    use std::io;
+
+    let io = || io::Error::other("disk full");
+    let changes = [
+        DiskChange::Removed,
+        DiskChange::Replaced,
+        DiskChange::Resized { from: 9, to: 3 },
+        DiskChange::Resized { from: 3, to: 9 },
+        DiskChange::Modified,
+    ];
+    let path = || PathBuf::from("f.bin");
+    let mut edit = vec![
+        EditError::ReadOnly,
+        EditError::PastEnd { offset: 9, len: 8 },
+        EditError::TooLarge { offset: u64::MAX },
+        EditError::Resize("a block device cannot grow; overwrite within it".into()),
+    ];
+    edit.extend(changes.iter().cloned().map(EditError::Detached));
+    let mut save = vec![
+        SaveError::ReadOnly,
+        SaveError::OntoReadOnlySelf(path()),
+        SaveError::JournalPending(PathBuf::from(".f.bin.maphex-journal")),
+        SaveError::Io {
+            path: path(),
+            source: io(),
+        },
+    ];
+    for c in &changes {
+        save.push(SaveError::Truncated(c.clone()));
+        save.push(SaveError::Detached(c.clone()));
+        save.push(SaveError::ChangedOnDisk(c.clone()));
+    }
+    let damaged = || JournalError::Damaged {
+        path: PathBuf::from(".f.bin.maphex-journal"),
+        what: "journal",
+    };
+    let recover = [
+        RecoverError::Nothing,
+        RecoverError::NeedsCopyOnWrite,
+        RecoverError::Mismatch,
+        RecoverError::Journal(damaged()),
+        RecoverError::Journal(JournalError::Io(io())),
+        RecoverError::Edit(EditError::ReadOnly),
+        RecoverError::Io(io()),
+    ];
+    let discard = [DiscardError::WriteThrough, DiscardError::Io(io())];
+    let open = [
+        OpenError::NotFound { path: path() },
+        OpenError::IsDirectory { path: path() },
+        OpenError::PermissionDenied { path: path() },
+        OpenError::Io {
+            path: path(),
+            source: io(),
+        },
+    ];
+    let mut notes = vec![
+        Note::NoWritePermission(path()),
+        Note::Locked(path()),
+        Note::Spooling,
+        Note::Spooled { size: 10 },
+        Note::Other("as given".into()),
+    ];
+    for (capped, asked_read_only) in [(false, false), (true, false), (false, true), (true, true)] {
+        notes.push(Note::InMemory {
+            what: "pipe".into(),
+            size: 64 << 20,
+            capped,
+            asked_read_only,
+        });
+    }
+    let others: Vec<String> = [
+        ExprError::Empty.to_string(),
+        ExprError::Invalid("x".into()).to_string(),
+        ExprError::Overflow("99999999999999999999".into()).to_string(),
+        ExprError::PastEnd { offset: 9, len: 8 }.to_string(),
+        ExprError::BeforeStart.to_string(),
+        ExprError::Percent("101".into()).to_string(),
+        LineError::PastEnd { offset: 9, len: 8 }.to_string(),
+        LineError::NoSuchLine { line: 9, count: 3 }.to_string(),
+        LineError::NotIndexed { indexed: 42 }.to_string(),
+        LineError::Stale.to_string(),
+        PatchError::LengthMismatch { old: 1, new: 2 }.to_string(),
+        PatchError::Overflow { offset: 1, len: 2 }.to_string(),
+        DumpError::InvalidCols { cols: 300 }.to_string(),
+        DumpError::Write(io()).to_string(),
+        UnknownEncoding("ebcdic".into()).to_string(),
+        SearchError::EmptyPattern.to_string(),
+        SearchError::TooLarge { limit: 1 }.to_string(),
+        SearchError::Build {
+            message: "m".into(),
+        }
+        .to_string(),
+    ]
+    .into();
+    let bad_hex = |problem| SearchError::InvalidHex {
+        token: "g".into(),
+        offset: 0,
+        column: 1,
+        problem,
+    };
+    // Compile-time guards: a new variant breaks these matches until it is listed above.
+    let _ = |e: &EditError| match e {
+        EditError::ReadOnly
+        | EditError::PastEnd { .. }
+        | EditError::TooLarge { .. }
+        | EditError::Resize(_)
+        | EditError::Detached(_) => (),
+    };
+    let _ = |e: &SaveError| match e {
+        SaveError::ReadOnly
+        | SaveError::OntoReadOnlySelf(_)
+        | SaveError::Truncated(_)
+        | SaveError::Detached(_)
+        | SaveError::JournalPending(_)
+        | SaveError::ChangedOnDisk(_)
+        | SaveError::Io { .. } => (),
+    };
+    let _ = |e: &RecoverError| match e {
+        RecoverError::Nothing
+        | RecoverError::NeedsCopyOnWrite
+        | RecoverError::Mismatch
+        | RecoverError::Journal(_)
+        | RecoverError::Edit(_)
+        | RecoverError::Io(_) => (),
+    };
+    let _ = |e: &DiscardError| match e {
+        DiscardError::WriteThrough | DiscardError::Io(_) => (),
+    };
+    let _ = |e: &OpenError| match e {
+        OpenError::NotFound { .. }
+        | OpenError::IsDirectory { .. }
+        | OpenError::PermissionDenied { .. }
+        | OpenError::Io { .. } => (),
+    };
+    let _ = |n: &Note| match n {
+        Note::NoWritePermission(_)
+        | Note::Locked(_)
+        | Note::InMemory { .. }
+        | Note::Spooling
+        | Note::Spooled { .. }
+        | Note::Other(_) => (),
+    };
+    let mut out: Vec<String> = Vec::new();
+    out.extend(edit.iter().map(ToString::to_string));
+    out.extend(save.iter().map(ToString::to_string));
+    out.extend(recover.iter().map(ToString::to_string));
+    out.extend(discard.iter().map(ToString::to_string));
+    out.extend(open.iter().map(ToString::to_string));
+    out.extend(notes.iter().map(ToString::to_string));
+    out.extend(others);
+    out.push(bad_hex(HexProblem::NotHex).to_string());
+    out.push(bad_hex(HexProblem::HalfByte).to_string());
+    out
+}
+
+/// Words for a `:` command or a flag in a core message: `:w`, `:e!`, `:recover`, `:q` and
+/// the like, `-r`, `-w`, `--force-write`.
+fn front_end_words(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = named_flags(text);
+    out.extend(named_commands(text).into_iter().map(|c| format!(":{c}")));
+    // A bare `--` anywhere (a long flag the scanner above would not take as one).
+    if text.contains("--") {
+        out.push("--".into());
+    }
+    out
+}
+
+/// The core speaks for both front ends: its errors and notes say what happened in its own
+/// terms, never a TUI command or a command-line flag (those are `tui::hint` and `cli::hint`).
+#[test]
+fn core_messages_name_no_command_and_no_flag() {
+    let messages = core_messages();
+    assert!(messages.len() > 50, "{}", messages.len());
+    let bad: Vec<String> = messages
+        .iter()
+        .filter(|m| !front_end_words(m).is_empty())
+        .map(|m| format!("{m:?} names {:?}", front_end_words(m)))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "core messages name the front end:\n{}",
+        bad.join("\n")
+    );
+    // The same for every string literal in src/core (messages built with format! too).
+    let mut files = Vec::new();
+    rust_files(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src/core")
+            .as_path(),
+        &mut files,
+    );
+    let mut bad = Vec::new();
+    for f in &files {
+        let src = std::fs::read_to_string(f).unwrap();
+        for lit in string_literals(&src) {
+            let words = front_end_words(&lit);
+            if !words.is_empty() {
+                bad.push(format!("{}: {words:?} in \"{lit}\"", f.display()));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "core literals name the front end:\n{}",
+        bad.join("\n")
+    );
+    // The scanner finds what the old core messages said.
+    for old in [
+        "read-only: reopen without -r, or use :w PATH to save a copy",
+        "cannot save: an interrupted save left j; :recover rollback or :recover keep first",
+        "recovered edits load in copy-on-write mode: reopen without -w or -r, then :recover apply",
+        "x; --force-write ignores the lock",
+        "cannot save in place: x; :w PATH saves a copy with your edits, :e! reloads",
+        "quit with :q",
+    ] {
+        assert!(!front_end_words(old).is_empty(), "{old}");
+    }
+}

@@ -5,6 +5,7 @@
 pub mod completions;
 pub mod dump;
 pub mod find;
+pub mod hint;
 pub mod patch;
 
 use std::io::Write as _;
@@ -209,14 +210,11 @@ fn open_stdin() -> Result<(
     if let Some(m) = first.filter(|m| m.done) {
         // All of it is in already: say so at once (the worker sends nothing more).
         let note = match m.error {
-            Some(e) => format!(
+            Some(e) => crate::core::document::Note::Other(format!(
                 "{e}; showing the {} that arrived",
                 crate::core::document::human_size(m.len)
-            ),
-            None => format!(
-                "standard input: {}; read-only, :w PATH saves a copy",
-                crate::core::document::human_size(m.len)
-            ),
+            )),
+            None => crate::core::document::Note::Spooled { size: m.len },
         };
         doc.set_note(note);
     }

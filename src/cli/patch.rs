@@ -64,9 +64,10 @@ pub fn run(args: &PatchArgs) -> Result<ExitCode> {
         bail!(
             "cannot patch {}: {}",
             args.file.display(),
-            doc.notes()
-                .first()
-                .map_or("it can only be read", String::as_str)
+            doc.open_notes().first().map_or_else(
+                || "it can only be read".to_string(),
+                super::hint::patch_note
+            )
         );
     }
     let len = doc.len();
@@ -83,7 +84,9 @@ pub fn run(args: &PatchArgs) -> Result<ExitCode> {
     }
     let old = doc.read(at..end).into_owned();
     doc.write(at, &new)?;
-    let report = doc.save(false)?;
+    let report = doc
+        .save(false)
+        .map_err(|e| anyhow::anyhow!(super::hint::save(&e)))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let hex = |b: &[u8]| {

@@ -10,6 +10,11 @@
 //!
 //! Bytes typed just past the end append: a heap tail in copy-on-write (the file grows on
 //! save), `ftruncate` + remap in write-through (the file grows at once).
+//!
+//! Errors and notes say what happened, and what to do only in the core's own terms ("roll it
+//! back or keep it first"): never a `:` command or a command-line flag, which mean nothing to
+//! the other front end. The TUI (`crate::tui::hint`) and the CLI (`crate::cli::hint`) add
+//! their own hints; `tests/hints.rs` checks that no core message names either.
 
 use std::borrow::Cow;
 use std::fs::{File, OpenOptions};
@@ -131,7 +136,7 @@ impl OpenError {
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum EditError {
     /// The document is read-only.
-    #[error("read-only: reopen without -r, or use :w PATH to save a copy")]
+    #[error("read-only")]
     ReadOnly,
     /// The edit starts past the end (only the position just past the last byte appends).
     #[error("offset {offset:#x} is past the end ({len:#x}); edits may only append at the end")]
@@ -152,9 +157,7 @@ pub enum EditError {
     Resize(String),
     /// Write-through, and the path no longer names the file that is open (replaced by a
     /// rename, or removed): the edit would land in a file nobody sees, so it is refused.
-    #[error(
-        "write-through edit refused: {0}, so it would land in the old file; :e! opens what the path holds now, :w PATH saves a copy"
-    )]
+    #[error("write-through edit refused: {0}, so it would land in the old file")]
     Detached(DiskChange),
 }
 
@@ -162,30 +165,26 @@ pub enum EditError {
 #[derive(Debug, Error)]
 pub enum SaveError {
     /// The document is read-only.
-    #[error("cannot save: opened read-only; use :w PATH to save a copy")]
+    #[error("cannot save: opened read-only")]
     ReadOnly,
     /// The file shrank under the mapping; the view past the new end is zeros, not the file.
-    #[error("cannot save in place: {0}; :w PATH saves a copy with your edits, :e! reloads")]
+    #[error("cannot save in place: {0}")]
     Truncated(DiskChange),
     /// The path names another file now (replaced or removed): saving in place would write
     /// to a file nobody sees.
-    #[error(
-        "cannot save in place: {0}; :w PATH saves your edits there, :e! opens what the path holds now (your edits are lost)"
-    )]
+    #[error("cannot save in place: {0}")]
     Detached(DiskChange),
-    /// `:w PATH` onto the file that is open read-only.
-    #[error(
-        "cannot write {0}: it is the file that is open read-only; :w! PATH overwrites it anyway"
-    )]
+    /// A save to another path ([`Document::save_to`]) that names the file open read-only.
+    #[error("cannot write {0}: it is the file that is open read-only")]
     OntoReadOnlySelf(PathBuf),
     /// The journal of an interrupted save is still beside the file.
-    #[error("cannot save: an interrupted save left {0}; :recover rollback or :recover keep first")]
+    #[error("cannot save: an interrupted save left {0}; roll it back or keep it first")]
     JournalPending(PathBuf),
     /// Someone else changed the file since it was opened.
-    #[error("cannot save: {0}; :w! overwrites anyway, :w PATH saves a copy")]
+    #[error("cannot save: {0}")]
     ChangedOnDisk(DiskChange),
     /// Writing failed; the edits are kept.
-    #[error("cannot save {path}: {source}; your edits are kept")]
+    #[error("cannot save {path}: {source}")]
     Io {
         /// The file being written.
         path: PathBuf,
@@ -274,7 +273,9 @@ pub struct Document {
     history: History,
     group: Option<Transaction>,
     stamp: Option<Stamp>,
-    notes: Vec<String>,
+    /// What opening had to say, and its text (kept for [`Document::notes`]).
+    notes: Vec<Note>,
+    note_texts: Vec<String>,
     /// Saved bytes of `start..base_len` while the document is shorter than the file on disk.
     cut: Option<(u64, Vec<u8>)>,
     /// Bytes touched by the latest write, undo or redo (for re-searching that region).
@@ -366,10 +367,7 @@ impl Document {
                     if e.kind() == io::ErrorKind::PermissionDenied
                         || e.raw_os_error() == Some(libc::EROFS) =>
                 {
-                    notes.push(format!(
-                        "opened read-only: no permission to write {}",
-                        path.display()
-                    ));
+                    notes.push(Note::NoWritePermission(path.to_path_buf()));
                     (
                         File::open(path).map_err(|e| OpenError::from_io(path, e))?,
                         false,
@@ -388,10 +386,7 @@ impl Document {
         let lock = if writable { file.try_lock() } else { Ok(()) };
         let (mut file, writable) = match lock {
             Err(std::fs::TryLockError::WouldBlock) if !config.ignore_lock => {
-                notes.push(format!(
-                    "opened read-only: {} is being edited in another maphex (advisory lock); --force-write ignores the lock",
-                    path.display()
-                ));
+                notes.push(Note::Locked(path.to_path_buf()));
                 (
                     File::open(path).map_err(|e| OpenError::from_io(path, e))?,
                     false,
@@ -472,6 +467,7 @@ impl Document {
             history: History::new(),
             group: None,
             stamp,
+            note_texts: notes.iter().map(ToString::to_string).collect(),
             notes,
             cut: None,
             last_change: None,
@@ -487,21 +483,12 @@ impl Document {
         config: OpenConfig,
     ) -> Self {
         let n = bytes.len() as u64;
-        let mut notes = vec![if more {
-            format!(
-                "{what}: read the first {} into memory (the cap); read-only, :w PATH saves a copy",
-                human_size(n)
-            )
-        } else {
-            format!(
-                "{what}: read {} into memory; read-only, :w PATH saves a copy",
-                human_size(n)
-            )
+        let notes = vec![Note::InMemory {
+            what: what.to_string(),
+            size: n,
+            capped: more,
+            asked_read_only: config.mode == Mode::ReadOnly,
         }];
-        if config.mode == Mode::ReadOnly {
-            notes.clear();
-            notes.push(format!("{what}: read {} into memory", human_size(n)));
-        }
         Self {
             path: path.to_path_buf(),
             file: None,
@@ -516,6 +503,7 @@ impl Document {
             history: History::new(),
             group: None,
             stamp: None,
+            note_texts: notes.iter().map(ToString::to_string).collect(),
             notes,
             cut: None,
             last_change: None,
@@ -535,7 +523,7 @@ impl Document {
             "standard input",
             OpenConfig::default(),
         );
-        d.notes = vec!["standard input: reading…; read-only, :w PATH saves a copy".to_string()];
+        d.set_note(Note::Spooling);
         d.disk = disk;
         d.base_len = len;
         d.len = len;
@@ -545,7 +533,8 @@ impl Document {
 
     /// Replaces the notes from opening with one (the caller knows more, e.g. that all of a
     /// spooled input has arrived).
-    pub fn set_note(&mut self, note: String) {
+    pub fn set_note(&mut self, note: Note) {
+        self.note_texts = vec![note.to_string()];
         self.notes = vec![note];
     }
 
@@ -580,6 +569,7 @@ impl Document {
             OpenConfig::default(),
         );
         d.notes.clear();
+        d.note_texts.clear();
         d
     }
 
@@ -598,8 +588,14 @@ impl Document {
         self.kind
     }
 
-    /// Messages from opening (fallbacks taken), for the status bar.
+    /// Messages from opening (fallbacks taken): the text of [`Document::open_notes`], in the
+    /// core's words (the TUI and the CLI add what to do in theirs).
     pub fn notes(&self) -> &[String] {
+        &self.note_texts
+    }
+
+    /// What opening had to say, as values (to add a hint by kind).
+    pub fn open_notes(&self) -> &[Note] {
         &self.notes
     }
 
@@ -683,8 +679,10 @@ impl Document {
 }
 
 mod edit;
+mod note;
 mod save;
 
+pub use note::Note;
 pub use save::{DiscardError, FaultPoint, RecoverError, SaveTo};
 
 impl ByteSource for Document {

@@ -6,6 +6,7 @@ pub mod app;
 pub mod commands;
 pub mod config;
 pub mod help;
+pub mod hint;
 pub mod input;
 pub mod keymap;
 pub mod layout;

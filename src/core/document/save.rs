@@ -596,14 +596,10 @@ pub enum RecoverError {
     #[error("nothing to recover: no interrupted save and no recovery file beside this file")]
     Nothing,
     /// Recovered edits are applied in copy-on-write mode only.
-    #[error(
-        "recovered edits load in copy-on-write mode: reopen without -w or -r, then :recover apply"
-    )]
+    #[error("recovered edits load in copy-on-write mode")]
     NeedsCopyOnWrite,
     /// The side file does not fit this file any more.
-    #[error(
-        "the recovery file does not fit this file (it was changed since); :recover discard deletes it"
-    )]
+    #[error("the recovery file does not fit this file (it was changed since)")]
     Mismatch,
     /// The side file is damaged.
     #[error(transparent)]
@@ -620,7 +616,7 @@ pub enum RecoverError {
 #[derive(Debug, Error)]
 pub enum DiscardError {
     /// Write-through edits are in the file already.
-    #[error("write-through: edits are already in the file; use u to undo them")]
+    #[error("write-through: edits are already in the file")]
     WriteThrough,
     /// Re-reading the file failed.
     #[error("cannot reload the file: {0}")]
