@@ -160,7 +160,10 @@ impl App {
     pub fn new(doc: Document, size: (u16, u16)) -> Self {
         // No I/O here: side files of an earlier session are looked for by the runtime and
         // come in as `Msg::Opened`.
-        let message = doc.notes().first().map(|n| (n.clone(), Severity::Info));
+        let message = doc
+            .open_notes()
+            .first()
+            .map(|n| (crate::tui::hint::open_note(n), Severity::Info));
         let message = message.or_else(|| {
             doc.is_empty().then(|| {
                 let hint = if doc.mode() == Mode::ReadOnly {
@@ -610,7 +613,9 @@ impl App {
             }
             Action::EditMode => {
                 if self.doc().mode() == Mode::ReadOnly {
-                    self.error(crate::core::document::EditError::ReadOnly.to_string());
+                    self.error(crate::tui::hint::edit(
+                        &crate::core::document::EditError::ReadOnly,
+                    ));
                 } else {
                     self.doc_mut().begin_group();
                     self.mode = InputMode::Edit { low_nibble: false };
@@ -640,7 +645,7 @@ impl App {
                     } else {
                         "nothing to redo"
                     }),
-                    Err(e) => self.error(e.to_string()),
+                    Err(e) => self.error(crate::tui::hint::edit(&e)),
                 }
             }
             Action::Save => {
@@ -666,7 +671,9 @@ impl App {
             Action::Yank => return self.yank(CopyFormat::Hex),
             Action::Paste => {
                 if self.doc().mode() == Mode::ReadOnly {
-                    self.error(crate::core::document::EditError::ReadOnly.to_string());
+                    self.error(crate::tui::hint::edit(
+                        &crate::core::document::EditError::ReadOnly,
+                    ));
                     return None;
                 }
                 return self.paste();

@@ -19,6 +19,7 @@ use ratatui::crossterm::execute;
 
 use crate::core::document::Document;
 use crate::tui::app::App;
+use crate::tui::hint;
 use crate::tui::input::{Input, from_crossterm};
 use crate::tui::line_worker::{LineWorker, LinesMsg};
 use crate::tui::msg::{Effect, Msg, Recover};
@@ -133,7 +134,7 @@ impl Session {
                 self.update(Msg::Kept(kept));
             }
             Effect::Save { force, quit } => {
-                let result = self.app.doc_mut().save(force).map_err(|e| e.to_string());
+                let result = self.app.doc_mut().save(force).map_err(|e| hint::save(&e));
                 self.update(Msg::Saved { result, quit });
             }
             Effect::SaveAs { path, force } => {
@@ -141,11 +142,11 @@ impl Session {
                     .app
                     .doc_mut()
                     .save_to(Path::new(&path), force)
-                    .map_err(|e| e.to_string());
+                    .map_err(|e| hint::save(&e));
                 self.update(Msg::SavedTo { path, result });
             }
             Effect::Discard => {
-                let result = self.app.doc_mut().discard().map_err(|e| e.to_string());
+                let result = self.app.doc_mut().discard().map_err(|e| hint::discard(&e));
                 self.update(Msg::Discarded(result));
             }
             Effect::Recover(action) => {
@@ -156,7 +157,7 @@ impl Session {
                     Recover::Apply => doc.apply_recovery(),
                     Recover::Discard => doc.discard_recovery(),
                 }
-                .map_err(|e| e.to_string());
+                .map_err(|e| hint::recover(&e));
                 self.update(Msg::Recovered { action, result });
             }
             Effect::Search(req) => self.worker.start(req, self.tx.clone()),

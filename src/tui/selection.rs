@@ -90,7 +90,7 @@ impl App {
                 self.search_after_edit(span)
             }
             Err(e) => {
-                self.error(e.to_string());
+                self.error(crate::tui::hint::edit(&e));
                 None
             }
         }
@@ -138,7 +138,7 @@ impl App {
                 self.search_after_edit(span)
             }
             Err(e) => {
-                self.error(e.to_string());
+                self.error(crate::tui::hint::edit(&e));
                 None
             }
         }

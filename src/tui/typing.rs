@@ -66,7 +66,7 @@ impl App {
                             self.mode = InputMode::Edit { low_nibble: true };
                         }
                     }
-                    Err(e) => self.error(e.to_string()),
+                    Err(e) => self.error(crate::tui::hint::edit(&e)),
                 }
             }
             Pane::Text => {
@@ -79,7 +79,7 @@ impl App {
                         self.note_edit();
                         self.goto(self.cursor() + bytes.len() as u64);
                     }
-                    Err(e) => self.error(e.to_string()),
+                    Err(e) => self.error(crate::tui::hint::edit(&e)),
                 }
             }
         }

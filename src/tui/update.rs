@@ -152,8 +152,8 @@ impl App {
         let size = human_size(report.len);
         match (&report.error, report.done) {
             (Some(e), _) => self.error(format!("{e}; showing the {size} that arrived")),
-            (None, true) => self.info(format!(
-                "standard input: {size}; read-only, :w PATH saves a copy"
+            (None, true) => self.info(crate::tui::hint::open_note(
+                &crate::core::document::Note::Spooled { size: report.len },
             )),
             (None, false) => {
                 let ours = self
