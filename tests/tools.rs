@@ -18,6 +18,7 @@ use maphex::tui::layout::Cols;
 use maphex::tui::runtime::Session;
 use maphex::tui::ui;
 use maphex::tui::ui::inspector;
+use maphex::tui::ui::model::Screen;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -544,7 +545,7 @@ fn tokens(line: &str) -> Vec<&str> {
 /// line of u64/i64/f32; then the f64 line with both orders.
 fn check_inspector(s: &Session, bytes: &[u8]) {
     let off = usize::try_from(s.app.cursor()).unwrap();
-    let lines = inspector::lines(&s.app);
+    let lines = inspector::lines(&Screen::of(&s.app));
     assert_eq!(lines.len(), 6, "{lines:?}");
     let big_first = s.app.settings.endian == maphex::core::inspector::Endian::Big;
     let at = |n: usize| bytes.get(off..off + n);
@@ -673,26 +674,26 @@ fn inspector_values_agree_with_from_bytes() {
     cmd(&mut s, "8");
     cmd(&mut s, "set endian le");
     assert!(
-        inspector::lines(&s.app)[2].contains("f32 1.5e0"),
+        inspector::lines(&Screen::of(&s.app))[2].contains("f32 1.5e0"),
         "{:?}",
-        inspector::lines(&s.app)
+        inspector::lines(&Screen::of(&s.app))
     );
     cmd(&mut s, "16");
     cmd(&mut s, "set endian be");
     assert!(
-        inspector::lines(&s.app)[5].contains("f64 be -2.25e0"),
+        inspector::lines(&Screen::of(&s.app))[5].contains("f64 be -2.25e0"),
         "{:?}",
-        inspector::lines(&s.app)
+        inspector::lines(&Screen::of(&s.app))
     );
     cmd(&mut s, "32");
     assert!(
-        inspector::lines(&s.app)[0].contains("'€' U+20AC (3 bytes)"),
+        inspector::lines(&Screen::of(&s.app))[0].contains("'€' U+20AC (3 bytes)"),
         "{}",
-        inspector::lines(&s.app)[0]
+        inspector::lines(&Screen::of(&s.app))[0]
     );
     // Past the end every value is absent: the last byte has a u8 and nothing wider.
     cmd(&mut s, "end");
-    let l = inspector::lines(&s.app);
+    let l = inspector::lines(&Screen::of(&s.app));
     assert_eq!(
         tokens(&l[1]),
         ["be", "u16", "--", "i16", "--", "u32", "--", "i32", "--"],
@@ -712,7 +713,7 @@ fn inspector_values_agree_with_from_bytes() {
 fn inspector_on_an_empty_file_shows_only_dashes() {
     let (_d, _p, mut s) = session_on(b"", Mode::ReadOnly);
     typ(&mut s, "I");
-    let l = inspector::lines(&s.app);
+    let l = inspector::lines(&Screen::of(&s.app));
     assert!(
         l[0].starts_with("u8 --  i8 --  bin --  hex --  char --"),
         "{}",
@@ -734,9 +735,9 @@ fn endian_be_swaps_which_order_is_first() {
     let mut s = sample((80, 24));
     typ(&mut s, "I");
     cmd(&mut s, "0x10");
-    let le = inspector::lines(&s.app);
+    let le = inspector::lines(&Screen::of(&s.app));
     cmd(&mut s, "set endian be");
-    let be = inspector::lines(&s.app);
+    let be = inspector::lines(&Screen::of(&s.app));
     assert_eq!(le[0], be[0], "the byte line has no order");
     // The two orders' lines trade places.
     assert!(
@@ -751,7 +752,7 @@ fn endian_be_swaps_which_order_is_first() {
     let text = screen_text(t.backend().buffer());
     assert!(text.contains("big endian first (:set endian le)"), "{text}");
     cmd(&mut s, "set endian little");
-    assert_eq!(inspector::lines(&s.app), le);
+    assert_eq!(inspector::lines(&Screen::of(&s.app)), le);
 }
 
 #[test]
@@ -781,7 +782,7 @@ fn inspector_panel_200x60_shows_every_value_whole() {
         cmd(&mut s, &format!("{off:#x}"));
         let t = draw(&s, 200, 60);
         let buf = t.backend().buffer();
-        let lines = inspector::lines(&s.app);
+        let lines = inspector::lines(&Screen::of(&s.app));
         let panel: Vec<String> = (52..58).map(|y| row(buf, y)).collect();
         assert!(
             row(buf, 51).starts_with(&format!("─ inspector at {off:#x} ─")),
@@ -804,7 +805,7 @@ fn bug_inspector_cuts_numbers_at_80_columns() {
     cmd(&mut s, "0x10");
     let t = draw(&s, 80, 24);
     let buf = t.backend().buffer();
-    let lines = inspector::lines(&s.app);
+    let lines = inspector::lines(&Screen::of(&s.app));
     for (y, full) in (16..22).zip(&lines) {
         let shown = row(buf, y);
         let shown = shown.trim_end();

@@ -725,6 +725,7 @@ impl App {
         text: &str,
     ) -> Option<Effect> {
         if text.is_empty() {
+            self.error(crate::core::search::SearchError::EmptyPattern.to_string());
             return None;
         }
         let (search, doc, at) = self.view_mut().search_parts();
@@ -735,8 +736,9 @@ impl App {
                 Some(Effect::Search(req))
             }
             Err(e) => {
+                // `prepare` forgot the old search; its worker has nothing left to do.
                 self.error(e);
-                None
+                Some(Effect::StopSearch)
             }
         }
     }

@@ -322,10 +322,15 @@ impl App {
 
     /// The byte range the line view shows (for marking what is visible).
     pub fn line_view_span(&self, rows: &[VisualRow]) -> Range<u64> {
-        let start = rows.first().map_or(self.view().top, |r| r.bytes.start);
-        let end = rows.last().map_or(self.view().top, |r| r.bytes.end + 1);
-        start..end.min(self.doc().len())
+        span_of(rows, self.view().top, self.doc().len())
     }
+}
+
+/// The bytes that `rows` (the line view from `top`) cover, in a document of `len` bytes.
+pub fn span_of(rows: &[VisualRow], top: u64, len: u64) -> Range<u64> {
+    let start = rows.first().map_or(top, |r| r.bytes.start);
+    let end = rows.last().map_or(top, |r| r.bytes.end + 1);
+    start..end.min(len)
 }
 
 #[cfg(test)]

@@ -158,7 +158,15 @@ impl SearchUi {
             case_insensitive: self.ignore_case,
             unicode: self.unicode,
         };
-        let pattern = query.compile().map_err(|e| e.to_string())?;
+        let pattern = match query.compile() {
+            Ok(p) => p,
+            Err(e) => {
+                // The old search's count and highlights would describe a query that is not
+                // the one typed: forget it.
+                self.forget();
+                return Err(e.to_string());
+            }
+        };
         self.kind = kind;
         self.text = text.to_string();
         self.pattern = Some(Arc::new(pattern));
@@ -381,6 +389,22 @@ impl SearchUi {
     pub fn restart(&mut self, doc: &Document) -> Option<SearchRequest> {
         self.pattern.as_ref()?;
         Some(self.full_request(doc))
+    }
+
+    /// Forgets the search (its pattern, matches and count); a running scan's messages are
+    /// dropped from now on.
+    pub fn forget(&mut self) {
+        self.pattern = None;
+        self.text.clear();
+        self.index.clear();
+        self.current = None;
+        self.far = None;
+        self.running = false;
+        self.cancelled = false;
+        self.region = None;
+        self.stale = false;
+        self.resync.clear();
+        self.generation += 1;
     }
 
     /// The cancel took effect.
@@ -703,7 +727,7 @@ impl SearchUi {
     }
 
     /// Short form for the status bar: percent while scanning, count after.
-    pub fn status_short(&self) -> Option<String> {
+    pub fn status_short(&self, cursor: u64) -> Option<String> {
         self.pattern.as_ref()?;
         let total = self.total();
         if self.running && self.full {
@@ -717,7 +741,12 @@ impl SearchUi {
         } else if self.cancelled {
             Some(format!("cancelled: {total} found"))
         } else {
-            match self.current_number() {
+            // The match number is shown while the cursor is on the match, never after it
+            // left (the number would be stale).
+            let on = self
+                .current_match()
+                .is_some_and(|(s, len)| cursor >= s && cursor < s + len);
+            match self.current_number().filter(|_| on) {
                 Some(n) => Some(format!("match {n}/{total}")),
                 None => Some(format!("{total} matches")),
             }

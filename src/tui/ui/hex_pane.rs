@@ -3,22 +3,23 @@
 use ratatui::buffer::Buffer;
 
 use crate::core::classify::{HEX, classify};
-use crate::tui::app::{App, InputMode, Pane};
-use crate::tui::layout::{Layout, hex_cell_x};
-use crate::tui::theme::Theme;
+use crate::tui::app::{InputMode, Pane};
+use crate::tui::layout::hex_cell_x;
+use crate::tui::ui::model::Screen;
 use crate::tui::ui::{Visible, byte_style, put};
 
 /// Draws offsets and hex digits for every data row.
-pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: Theme) {
-    let len = app.doc().len();
-    let editing = matches!(app.mode, InputMode::Edit { .. });
-    let low_nibble = matches!(app.mode, InputMode::Edit { low_nibble: true });
+pub fn render(buf: &mut Buffer, s: &Screen, vis: &Visible) {
+    let (l, theme) = (&s.layout, s.theme);
+    let len = s.doc.len();
+    let editing = matches!(s.mode, InputMode::Edit { .. });
+    let low_nibble = matches!(s.mode, InputMode::Edit { low_nibble: true });
     let cols = l.cols as u64;
     for row in 0..l.rows {
         let row_off = vis.start + row as u64 * cols;
         // Rows past the end are blank, except row 0 (an empty file still shows offset 0) and
         // the row of the append position while editing.
-        if row_off >= len && row_off != 0 && !(editing && row_off == app.cursor()) {
+        if row_off >= len && row_off != 0 && !(editing && row_off == s.cursor) {
             continue;
         }
         put(buf, 0, row, &l.offset_label(row_off), theme.offset());
@@ -29,8 +30,8 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: The
             let idx = usize::try_from(at - vis.start).unwrap_or(usize::MAX);
             let Some(&b) = vis.bytes.get(idx) else {
                 // The append position in edit mode gets a placeholder cell.
-                if editing && at == app.cursor() && at == len {
-                    let st = if app.view().pane == Pane::Hex {
+                if editing && at == s.cursor && at == len {
+                    let st = if s.pane == Pane::Hex {
                         theme.cursor_active(theme.dim())
                     } else {
                         theme.cursor_passive(theme.dim())
@@ -43,13 +44,13 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: The
             let st = byte_style(theme, theme.class(classify(b)), flags);
             let pair = HEX[usize::from(b)];
             let digits = [char::from(pair[0]), char::from(pair[1])];
-            if at == app.cursor() {
-                let cur = if app.view().pane == Pane::Hex {
+            if at == s.cursor {
+                let cur = if s.pane == Pane::Hex {
                     theme.cursor_active(st)
                 } else {
                     theme.cursor_passive(st)
                 };
-                if low_nibble && app.view().pane == Pane::Hex {
+                if low_nibble && s.pane == Pane::Hex {
                     // The high nibble is typed: only the low one is under the cursor.
                     put(buf, x, row, &digits[0].to_string(), st);
                     put(buf, x + 1, row, &digits[1].to_string(), cur);

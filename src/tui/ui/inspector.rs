@@ -5,9 +5,8 @@
 use ratatui::buffer::Buffer;
 
 use crate::core::inspector::{Endian, Values, inspect};
-use crate::tui::app::{App, INSPECTOR_ROWS};
-use crate::tui::layout::Layout;
-use crate::tui::theme::Theme;
+use crate::tui::app::INSPECTOR_ROWS;
+use crate::tui::ui::model::Screen;
 use crate::tui::ui::{put, title_rule};
 
 fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
@@ -15,10 +14,10 @@ fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
 }
 
 /// The lines the panel shows (also used by tests).
-pub fn lines(app: &App) -> Vec<String> {
-    let le = inspect(app.doc(), app.cursor(), Endian::Little);
-    let be = inspect(app.doc(), app.cursor(), Endian::Big);
-    let (first, second, a, b) = match app.settings.endian {
+pub fn lines(sc: &Screen) -> Vec<String> {
+    let le = inspect(sc.doc, sc.cursor, Endian::Little);
+    let be = inspect(sc.doc, sc.cursor, Endian::Big);
+    let (first, second, a, b) = match sc.settings.endian {
         Endian::Little => ("le", "be", &le, &be),
         Endian::Big => ("be", "le", &be, &le),
     };
@@ -81,21 +80,21 @@ pub fn lines(app: &App) -> Vec<String> {
 }
 
 /// Draws the panel above the status bar.
-pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
-    let full = app.full_layout();
-    let (search, inspector) = app.panel_rows(&full);
+pub fn render(buf: &mut Buffer, sc: &Screen) {
+    let (l, theme) = (&sc.layout, sc.theme);
+    let (search, inspector) = sc.panels;
     if inspector == 0 {
         return;
     }
     let y0 = l.rows + search;
     let width = usize::from(l.width);
-    let order = match app.settings.endian {
+    let order = match sc.settings.endian {
         Endian::Little => "little endian first (:set endian be)",
         Endian::Big => "big endian first (:set endian le)",
     };
-    let title = format!("─ inspector at {:#x} ─ {order} ", app.cursor());
+    let title = format!("─ inspector at {:#x} ─ {order} ", sc.cursor);
     title_rule(buf, y0, width, &title, theme.frame());
-    for (i, text) in lines(app).iter().enumerate().take(INSPECTOR_ROWS - 1) {
+    for (i, text) in lines(sc).iter().enumerate().take(INSPECTOR_ROWS - 1) {
         put(buf, 0, y0 + 1 + i, text, ratatui::style::Style::new());
     }
 }

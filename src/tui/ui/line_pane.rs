@@ -5,31 +5,30 @@
 use ratatui::buffer::Buffer;
 
 use crate::core::source::ByteSource;
-use crate::tui::app::App;
-use crate::tui::layout::Layout;
-use crate::tui::theme::Theme;
+use crate::tui::ui::model::Screen;
 use crate::tui::ui::{CHANGED, CURRENT, MATCH, SELECTED, byte_style, mark as mark_flags, put};
 
 /// Draws the line view into the data rows.
-pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
-    let rows = app.visible_rows(l.rows);
-    let span = app.line_view_span(&rows);
+pub fn render(buf: &mut Buffer, s: &Screen) {
+    let (l, theme) = (&s.layout, s.theme);
+    let rows = &s.line_rows;
+    let span = crate::tui::line_view::span_of(rows, s.view.top, s.doc.len());
     let x0 = l.off_digits + 2;
-    let bytes = app.doc().read(span.clone());
+    let bytes = s.doc.read(span.clone());
     // Flags for the span, as the hex view computes them.
     let mut flags = vec![0u8; bytes.len() + 1];
     let start = span.start;
     let mut mark = |r: std::ops::Range<u64>, bit: u8| mark_flags(&mut flags, start, r, bit);
-    for r in app.doc().changed_in(span.clone()) {
+    for r in s.doc.changed_in(span.clone()) {
         mark(r, CHANGED);
     }
-    for (s, n) in app.view().search.matches_in(app.doc(), span.clone()) {
+    for (s, n) in s.view.search.matches_in(s.doc, span.clone()) {
         mark(s..s + n, MATCH);
     }
-    if let Some((s, n)) = app.view().search.current_match() {
+    if let Some((s, n)) = s.view.search.current_match() {
         mark(s..s + n, CURRENT);
     }
-    if let Some(sel) = app.selection() {
+    if let Some(sel) = s.selection.clone() {
         mark(sel, SELECTED);
     }
     let mut prev_end: Option<u64> = None;
@@ -44,7 +43,7 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
             let at = row.bytes.start + i as u64;
             let cols = cell.flow_width();
             let idx = usize::try_from(at - span.start).unwrap_or(usize::MAX);
-            let on_cursor = at == app.cursor();
+            let on_cursor = at == s.cursor;
             if cols == 0 {
                 continue;
             }
@@ -60,8 +59,8 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
                 .iter()
                 .position(|c| c.flow_width() > 0)
                 .map_or(row.cells.len(), |p| i + 1 + p);
-            let covers = on_cursor
-                || (app.cursor() > at && app.cursor() < row.bytes.start + char_end as u64);
+            let covers =
+                on_cursor || (s.cursor > at && s.cursor < row.bytes.start + char_end as u64);
             if covers {
                 st = theme.cursor_active(st);
             }
@@ -70,7 +69,7 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
             x += cols;
         }
         // The cursor on the newline (or the end of the file) shows after the text.
-        if app.cursor() == row.bytes.end
+        if s.cursor == row.bytes.end
             && rows
                 .get(y + 1)
                 .is_none_or(|n| n.bytes.start != row.bytes.end)

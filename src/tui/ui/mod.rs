@@ -1,14 +1,16 @@
-//! Drawing: one widget per file, each reading `&App` and writing into a `Buffer`.
+//! Drawing: one widget per file, each drawing a frame's view model ([`model::Screen`]) into a
+//! `Buffer`.
 //! A frame reads only the bytes on screen.
 
-mod help;
-mod hex_pane;
+pub mod help;
+pub mod hex_pane;
 pub mod inspector;
-mod line_pane;
+pub mod line_pane;
 mod message;
-mod search_pane;
-mod status;
-mod text_pane;
+pub mod model;
+pub mod search_pane;
+pub mod status;
+pub mod text_pane;
 
 use std::ops::Range;
 
@@ -18,8 +20,8 @@ use ratatui::style::Style;
 
 use crate::core::source::ByteSource;
 use crate::tui::app::App;
-use crate::tui::layout::Layout;
 use crate::tui::theme::Theme;
+use crate::tui::ui::model::Screen;
 
 /// The byte changed and is not saved.
 pub const CHANGED: u8 = 1;
@@ -67,22 +69,23 @@ pub(crate) fn mark(flags: &mut [u8], start: u64, r: Range<u64>, bit: u8) {
 }
 
 /// Reads the visible bytes and marks changed bytes and matches.
-pub fn visible<'a>(app: &'a App, layout: &Layout) -> Visible<'a> {
+pub fn visible<'a>(s: &Screen<'a>) -> Visible<'a> {
+    let layout = &s.layout;
     let span = (layout.rows as u64).saturating_mul(layout.cols as u64);
-    let start = app.view().top;
+    let start = s.view.top;
     let end = start.saturating_add(span);
-    let bytes = app.doc().read(start..end);
+    let bytes = s.doc.read(start..end);
     let mut flags = vec![0u8; bytes.len() + 1];
-    for r in app.doc().changed_in(start..end) {
+    for r in s.doc.changed_in(start..end) {
         mark(&mut flags, start, r, CHANGED);
     }
-    for (s, len) in app.view().search.matches_in(app.doc(), start..end) {
-        mark(&mut flags, start, s..s + len, MATCH);
+    for (m, len) in s.view.search.matches_in(s.doc, start..end) {
+        mark(&mut flags, start, m..m + len, MATCH);
     }
-    if let Some((s, len)) = app.view().search.current_match() {
-        mark(&mut flags, start, s..s + len, CURRENT);
+    if let Some((m, len)) = s.view.search.current_match() {
+        mark(&mut flags, start, m..m + len, CURRENT);
     }
-    if let Some(sel) = app.selection() {
+    if let Some(sel) = s.selection.clone() {
         mark(&mut flags, start, sel, SELECTED);
     }
     Visible {
@@ -143,24 +146,28 @@ pub fn draw(frame: &mut Frame, app: &App) {
 /// Draws into a buffer of the given size (the frame's); also used by benches and tests.
 pub fn render(buf: &mut Buffer, app: &App, width: u16, height: u16) {
     let _ = (width, height);
-    let layout = app.layout();
-    let theme = Theme::with_colors(!app.no_color, app.colors);
-    if app.settings.line_view {
-        line_pane::render(buf, app, &layout, theme);
+    render_screen(buf, &Screen::of(app), app);
+}
+
+/// Draws a frame's view model. (The message line still reads the app: the prompt's state
+/// lives there.)
+fn render_screen(buf: &mut Buffer, s: &Screen, app: &App) {
+    if s.settings.line_view {
+        line_pane::render(buf, s);
     } else {
-        let vis = visible(app, &layout);
-        hex_pane::render(buf, app, &layout, &vis, theme);
-        text_pane::render(buf, app, &layout, &vis, theme);
+        let vis = visible(s);
+        hex_pane::render(buf, s, &vis);
+        text_pane::render(buf, s, &vis);
     }
-    if app.view().search.pane_open {
-        search_pane::render(buf, app, &layout, theme);
+    if s.view.search.pane_open {
+        search_pane::render(buf, s);
     }
-    if app.settings.inspector {
-        inspector::render(buf, app, &layout, theme);
+    if s.settings.inspector {
+        inspector::render(buf, s);
     }
-    status::render(buf, app, &layout, theme);
-    message::render(buf, app, &layout, theme);
-    if app.show_help {
-        help::render(buf, app.help_scroll, theme);
+    status::render(buf, s);
+    message::render(buf, app, &s.layout, s.theme);
+    if let Some(scroll) = s.help {
+        help::render(buf, scroll, s.theme);
     }
 }

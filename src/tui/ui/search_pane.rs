@@ -2,20 +2,19 @@
 
 use ratatui::buffer::Buffer;
 
-use crate::tui::app::App;
-use crate::tui::layout::Layout;
 use crate::tui::search::preview;
-use crate::tui::theme::Theme;
+use crate::tui::ui::model::Screen;
 use crate::tui::ui::{put, title_rule};
 
 /// Draws the pane below the data rows.
-pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
+pub fn render(buf: &mut Buffer, sc: &Screen) {
+    let (l, theme) = (&sc.layout, sc.theme);
     let y0 = l.rows;
-    let height = app.panel_rows(&app.full_layout()).0;
+    let height = sc.panels.0;
     if height == 0 {
         return;
     }
-    let search = &app.view().search;
+    let search = &sc.view.search;
     let width = usize::from(l.width);
     let focus = if search.pane_focus {
         "j/k move, Enter jumps, Tab back"
@@ -42,7 +41,7 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
     for r in 0..rows.min(n.saturating_sub(top)) {
         let i = top + r;
         let Some(m) = search.index.get(i) else { break };
-        let (hex, text) = preview(app.doc(), m, 12);
+        let (hex, text) = preview(sc.doc, m, 12);
         let row = format!(
             "{:>7}  {}  {:>6}  {:<36} {}",
             i + 1,

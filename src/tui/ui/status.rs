@@ -4,43 +4,38 @@
 use ratatui::buffer::Buffer;
 
 use crate::core::source::ByteSource;
-use crate::tui::app::{App, InputMode};
-use crate::tui::layout::Layout;
-use crate::tui::theme::Theme;
+use crate::tui::app::InputMode;
+use crate::tui::ui::model::Screen;
 use crate::tui::ui::put;
 
-fn len_of(app: &App) -> u64 {
-    app.doc().len()
-}
-
 /// Draws the status bar.
-pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
+pub fn render(buf: &mut Buffer, sc: &Screen) {
+    let (l, theme) = (&sc.layout, sc.theme);
     let Some(y) = l.status_y else { return };
     let y = usize::from(y);
     let width = usize::from(l.width);
     put(buf, 0, y, &" ".repeat(width), theme.status());
-    let doc = app.doc();
+    let doc = sc.doc;
     let mode = doc.mode();
     let label = format!(" {} ", mode.label());
     put(buf, 0, y, &label, theme.mode(mode));
     let x = label.chars().count();
     let dirty = if doc.is_dirty() { " [+]" } else { "" };
-    let edit = match app.mode {
+    let edit = match sc.mode {
         InputMode::Edit { .. } => " -- EDIT --".to_string(),
-        _ => app
-            .selection()
+        _ => sc
+            .selection
+            .clone()
             .map(|r| format!(" -- SELECT {} bytes --", r.end - r.start))
             .unwrap_or_default(),
     };
-    let view = if app.settings.line_view {
-        match app.cursor_line() {
+    let view = if sc.settings.line_view {
+        match sc.cursor_line {
             Some(n) => format!("  line {n}"),
-            None if app.view().lines.building => {
-                let pct = if len_of(app) == 0 {
-                    100
-                } else {
-                    u128::from(app.view().lines.progress) * 100 / u128::from(len_of(app))
-                };
+            // An empty file has one (empty) line, and nothing to index.
+            None if doc.is_empty() => "  line 1".to_string(),
+            None if sc.view.lines.building => {
+                let pct = u128::from(sc.view.lines.progress) * 100 / u128::from(doc.len().max(1));
                 format!("  line ? (indexing {pct}%)")
             }
             None => "  line ?".to_string(),
@@ -51,29 +46,29 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
 
     let len = doc.len();
     let byte = doc
-        .read(app.cursor()..app.cursor() + 1)
+        .read(sc.cursor..sc.cursor + 1)
         .first()
         .map_or_else(|| "--".to_string(), |b| format!("{b:02x}"));
     // Of the way from the first byte to the last: the last byte is 100 %.
     let pct = if len <= 1 {
         100
     } else {
-        (u128::from(app.cursor().min(len - 1)) * 100 / u128::from(len - 1)) as u64
+        (u128::from(sc.cursor.min(len - 1)) * 100 / u128::from(len - 1)) as u64
     };
     // The right part (where the cursor is) matters most: it is never cut; the path gives way,
     // shortened from the left, then the mode notes.
     let mut right = format!(
         "{}0x{:x} ({})  byte {byte}  {pct}%  {len} bytes ",
-        app.view()
+        sc.view
             .search
-            .status_short()
-            .map(|s| format!("{s}  "))
+            .status_short(sc.cursor)
+            .map(|m| format!("{m}  "))
             .unwrap_or_default(),
-        app.cursor(),
-        app.cursor()
+        sc.cursor,
+        sc.cursor
     );
     if right.chars().count() + x > width {
-        right = format!("0x{:x}  {byte}  {len} B ", app.cursor());
+        right = format!("0x{:x}  {byte}  {len} B ", sc.cursor);
     }
     let rlen = right.chars().count();
     let room = width.saturating_sub(x + rlen + 1);

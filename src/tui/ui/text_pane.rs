@@ -5,15 +5,15 @@ use ratatui::buffer::Buffer;
 
 use crate::core::source::ByteSource;
 use crate::core::text::{CellKind, MAX_CONTEXT, cells};
-use crate::tui::app::{App, InputMode, Pane};
-use crate::tui::layout::Layout;
-use crate::tui::theme::Theme;
+use crate::tui::app::{InputMode, Pane};
+use crate::tui::ui::model::Screen;
 use crate::tui::ui::{Visible, byte_style, put};
 
 /// Draws the text column of every data row.
-pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: Theme) {
-    let len = app.doc().len();
-    let editing = matches!(app.mode, InputMode::Edit { .. });
+pub fn render(buf: &mut Buffer, s: &Screen, vis: &Visible) {
+    let (l, theme) = (&s.layout, s.theme);
+    let len = s.doc.len();
+    let editing = matches!(s.mode, InputMode::Edit { .. });
     let cols = l.cols as u64;
     let Some(text_x) = l.text_x else { return };
     // Decode the visible bytes with a little context on each side, so a character that
@@ -21,14 +21,14 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: The
     let ctx = MAX_CONTEXT as u64;
     let wstart = vis.start.saturating_sub(ctx);
     let wend = vis.start + vis.bytes.len() as u64 + ctx;
-    let window = app.doc().read(wstart..wend);
+    let window = s.doc.read(wstart..wend);
     let cells = cells(
         &window,
         wstart,
         vis.start,
         vis.bytes.len(),
         l.cols,
-        app.settings.encoding,
+        s.settings.encoding,
     );
     for row in 0..l.rows {
         let row_off = vis.start + row as u64 * cols;
@@ -37,8 +37,8 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: The
             let x = text_x + i;
             let idx = usize::try_from(at - vis.start).unwrap_or(usize::MAX);
             let (Some(cell), Some(&b)) = (cells.get(idx), vis.bytes.get(idx)) else {
-                if editing && at == app.cursor() && at == len {
-                    let st = if app.view().pane == Pane::Text {
+                if editing && at == s.cursor && at == len {
+                    let st = if s.pane == Pane::Text {
                         theme.cursor_active(theme.dim())
                     } else {
                         theme.cursor_passive(theme.dim())
@@ -55,9 +55,9 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, vis: &Visible, theme: The
             let flags = vis.flags_at(at);
             let mut st = byte_style(theme, theme.cell(cell.kind(), b), flags);
             let covers_cursor =
-                at == app.cursor() || (cell.kind() == CellKind::WideChar && at + 1 == app.cursor());
+                at == s.cursor || (cell.kind() == CellKind::WideChar && at + 1 == s.cursor);
             if covers_cursor {
-                st = if app.view().pane == Pane::Text {
+                st = if s.pane == Pane::Text {
                     theme.cursor_active(st)
                 } else {
                     theme.cursor_passive(st)
