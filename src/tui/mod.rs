@@ -5,6 +5,7 @@ pub mod action;
 pub mod app;
 pub mod commands;
 pub mod config;
+pub mod harness;
 pub mod help;
 pub mod hint;
 pub mod input;
