@@ -9,7 +9,9 @@ use maphex::tui::input::{Input, Key, KeyCode};
 use maphex::tui::msg::Msg;
 
 fn keys(s: &str) -> Vec<Msg> {
-    s.chars().map(|c| Msg::Input(Input::Key(Key::ch(c)))).collect()
+    s.chars()
+        .map(|c| Msg::Input(Input::Key(Key::ch(c))))
+        .collect()
 }
 
 fn key(code: KeyCode) -> Msg {
@@ -44,7 +46,10 @@ fn an_edit_then_a_search_replayed_gives_the_same_screens_every_time() {
     // The session holds the file's lock: let it go before the second run opens the file.
     drop(s);
     let (second, _) = run();
-    assert_eq!(first, second, "the same messages on the same bytes draw the same screens");
+    assert_eq!(
+        first, second,
+        "the same messages on the same bytes draw the same screens"
+    );
     assert_eq!(first.len(), 9);
     // After `i41 Esc`: the byte changed, unsaved.
     assert!(first[3].contains("00000000  41 62 63"), "{}", first[3]);

@@ -169,3 +169,30 @@ fn help_overlay_is_a_box_centred_on_the_screen() {
         "centred, not at the edges: {top}..{bottom}"
     );
 }
+
+#[test]
+fn message_log_overlay_lists_earlier_messages_whole() {
+    let mut s = session(80, 24);
+    typ(&mut s, "i"); // read-only: refused, with a message
+    let long = format!("a message longer than the line: {}", "x".repeat(120));
+    s.app.error(long.clone());
+    typ(&mut s, "Z"); // not bound
+    s.app.show_messages();
+    let buf = maphex::tui::harness::screen(&s);
+    let text = maphex::tui::harness::text(&buf);
+    assert!(text.contains("┌ messages"), "{text}");
+    assert!(text.contains("read-only"), "{text}");
+    assert!(text.contains("Z is not bound"), "{text}");
+    // The long one is there whole (wrapped), not cut at the screen edge.
+    let joined: String = text
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect();
+    assert!(joined.contains(&"x".repeat(120)), "{text}");
+    assert_eq!(s.app.log().count(), 3);
+    // Any other key closes it; `?` then shows the keys again.
+    typ(&mut s, "q");
+    typ(&mut s, "?");
+    let text = maphex::tui::harness::text(&maphex::tui::harness::screen(&s));
+    assert!(text.contains("maphex keys"), "{text}");
+}

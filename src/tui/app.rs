@@ -9,6 +9,9 @@ use crate::tui::keymap::Keymap;
 use crate::tui::layout::{Cols, Layout};
 use crate::tui::view::View;
 
+/// Messages the log keeps for `:messages`.
+pub const LOG_LEN: usize = 500;
+
 /// Rows of the data inspector panel (title included).
 pub const INSPECTOR_ROWS: usize = 7;
 
@@ -75,6 +78,10 @@ pub struct App {
     pub message: Option<(String, Severity)>,
     /// Help overlay shown.
     pub show_help: bool,
+    /// The overlay shows the message log (`:messages`) instead of the keys.
+    pub show_log: bool,
+    /// Every message shown this session, newest last (bounded), for `:messages`.
+    log: std::collections::VecDeque<(String, Severity)>,
     /// First help line shown (the overlay scrolls on small screens).
     pub help_scroll: u16,
     /// Terminal size.
@@ -181,6 +188,8 @@ impl App {
             mode: InputMode::Normal,
             message,
             show_help: false,
+            show_log: false,
+            log: std::collections::VecDeque::new(),
             help_scroll: 0,
             size,
             keymap: Keymap::default(),
@@ -280,12 +289,53 @@ impl App {
 
     /// Sets an info message.
     pub fn info(&mut self, m: impl Into<String>) {
-        self.message = Some((m.into(), Severity::Info));
+        self.say(m.into(), Severity::Info);
+    }
+
+    /// Shows a message and keeps it in the log.
+    fn say(&mut self, m: String, sev: Severity) {
+        if self.log.back().is_none_or(|(last, _)| *last != m) {
+            if self.log.len() == LOG_LEN {
+                self.log.pop_front();
+            }
+            self.log.push_back((m.clone(), sev));
+        }
+        self.message = Some((m, sev));
+    }
+
+    /// The message log, oldest first.
+    pub fn log(&self) -> impl Iterator<Item = &(String, Severity)> {
+        self.log.iter()
+    }
+
+    /// `:messages`: the log in the overlay (it scrolls; any other key closes it).
+    pub fn show_messages(&mut self) {
+        self.show_help = true;
+        self.show_log = true;
+        self.help_scroll = 0;
+    }
+
+    /// The text the overlay shows now: the keys, or the message log.
+    pub fn overlay_text(&self) -> Vec<(String, String)> {
+        if self.show_log {
+            if self.log.is_empty() {
+                return vec![(String::new(), "no messages yet".to_string())];
+            }
+            self.log
+                .iter()
+                .map(|(m, sev)| {
+                    let tag = if *sev == Severity::Error { "error" } else { "" };
+                    (tag.to_string(), m.clone())
+                })
+                .collect()
+        } else {
+            crate::tui::help::lines()
+        }
     }
 
     /// Sets an error message.
     pub fn error(&mut self, m: impl Into<String>) {
-        self.message = Some((m.into(), Severity::Error));
+        self.say(m.into(), Severity::Error);
     }
 
     /// Moves the cursor to `to` (clamped) and scrolls so it is visible.
@@ -423,8 +473,11 @@ impl App {
         }
         if self.show_help {
             let (w, h) = self.size;
-            let max = crate::tui::help::HelpLayout::new(ratatui::layout::Rect::new(0, 0, w, h))
-                .max_scroll;
+            let max = crate::tui::help::HelpLayout::with_text(
+                ratatui::layout::Rect::new(0, 0, w, h),
+                self.overlay_text(),
+            )
+            .max_scroll;
             match key.code {
                 KeyCode::Down | KeyCode::Char('j') => {
                     self.help_scroll = self.help_scroll.saturating_add(1).min(max);
@@ -438,6 +491,7 @@ impl App {
                 KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
                 _ => {
                     self.show_help = false;
+                    self.show_log = false;
                     self.help_scroll = 0;
                 }
             }
@@ -596,7 +650,10 @@ impl App {
                     text: String::new(),
                 });
             }
-            Action::ToggleHelp => self.show_help = !self.show_help,
+            Action::ToggleHelp => {
+                self.show_help = !self.show_help;
+                self.show_log = false;
+            }
             Action::Quit => {
                 if self.doc().is_dirty() {
                     self.mode = InputMode::ConfirmQuit;

@@ -51,9 +51,13 @@ pub struct HelpLayout {
 }
 
 impl HelpLayout {
-    /// The overlay centred on `area`.
+    /// The keys overlay centred on `area`.
     pub fn new(area: Rect) -> Self {
-        let text = lines();
+        Self::with_text(area, lines())
+    }
+
+    /// An overlay of `text` (the keys, or the message log) centred on `area`.
+    pub fn with_text(area: Rect, text: Vec<(String, String)>) -> Self {
         let keys_w = text
             .iter()
             .map(|(k, _)| k.chars().count())
@@ -67,25 +71,27 @@ impl HelpLayout {
         let w = u16::try_from(keys_w + doc_w + 5)
             .unwrap_or(u16::MAX)
             .min(area.width);
-        let h = u16::try_from(text.len() + 2)
+        let mut me = Self {
+            rect: Rect::new(area.x, area.y, w, 0),
+            keys_w,
+            text,
+            max_scroll: 0,
+        };
+        // As tall as the wrapped text, up to the screen; what does not fit scrolls.
+        let wrapped = me
+            .paragraph(Span::raw)
+            .line_count(w.saturating_sub(2).max(1));
+        let h = u16::try_from(wrapped + 2)
             .unwrap_or(u16::MAX)
             .min(area.height);
-        let rect = Rect::new(
+        me.rect = Rect::new(
             area.x + (area.width - w) / 2,
             area.y + (area.height - h) / 2,
             w,
             h,
         );
-        let mut me = Self {
-            rect,
-            keys_w,
-            text,
-            max_scroll: 0,
-        };
-        let inner = (w.saturating_sub(2), h.saturating_sub(2));
-        let wrapped = me.paragraph(Span::raw).line_count(inner.0.max(1));
-        me.max_scroll =
-            u16::try_from(wrapped.saturating_sub(usize::from(inner.1))).unwrap_or(u16::MAX);
+        me.max_scroll = u16::try_from(wrapped.saturating_sub(usize::from(h.saturating_sub(2))))
+            .unwrap_or(u16::MAX);
         me
     }
 

@@ -8,14 +8,25 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 use crate::tui::help::HelpLayout;
 use crate::tui::theme::Theme;
 
-/// Draws the overlay centred over the screen, scrolled by `scroll` lines (clamped).
+/// Draws the keys overlay centred over the screen, scrolled by `scroll` lines (clamped).
 pub fn render(buf: &mut Buffer, scroll: u16, theme: Theme) {
-    let help = HelpLayout::new(buf.area);
+    render_text(buf, scroll, theme, "maphex keys", crate::tui::help::lines());
+}
+
+/// Draws an overlay of `text` titled `name` (the keys, or the message log).
+pub fn render_text(
+    buf: &mut Buffer,
+    scroll: u16,
+    theme: Theme,
+    name: &str,
+    text: Vec<(String, String)>,
+) {
+    let help = HelpLayout::with_text(buf.area, text);
     Clear.render(help.rect, buf);
     let title = if help.scrolls() {
-        " maphex keys · j/k scroll · any other key closes "
+        format!(" {name} · j/k scroll · any other key closes ")
     } else {
-        " maphex keys · any key closes "
+        format!(" {name} · any key closes ")
     };
     let frame = theme.frame();
     help.paragraph(|k| Span::styled(k, frame))

@@ -167,7 +167,11 @@ fn render_screen(buf: &mut Buffer, s: &Screen, app: &App) {
     }
     status::render(buf, s);
     message::render(buf, app, &s.layout, s.theme);
-    if let Some(scroll) = s.help {
-        help::render(buf, scroll, s.theme);
+    match (s.help, &s.log) {
+        (Some(scroll), Some(log)) => {
+            help::render_text(buf, scroll, s.theme, "messages", log.clone())
+        }
+        (Some(scroll), None) => help::render(buf, scroll, s.theme),
+        _ => {}
     }
 }

@@ -43,6 +43,8 @@ pub struct Screen<'a> {
     pub cursor_line: Option<u64>,
     /// The help overlay's scroll, when it is shown.
     pub help: Option<u16>,
+    /// The overlay shows the message log, not the keys.
+    pub log: Option<Vec<(String, String)>>,
 }
 
 impl<'a> Screen<'a> {
@@ -71,6 +73,7 @@ impl<'a> Screen<'a> {
             line_rows,
             cursor_line: app.cursor_line(),
             help: app.show_help.then_some(app.help_scroll),
+            log: (app.show_help && app.show_log).then(|| app.overlay_text()),
         }
     }
 
