@@ -169,7 +169,7 @@ fn render_screen(buf: &mut Buffer, s: &Screen, app: &App) {
     message::render(buf, app, &s.layout, s.theme);
     match (s.help, &s.log) {
         (Some(scroll), Some(log)) => {
-            help::render_text(buf, scroll, s.theme, "messages", log.clone())
+            help::render_text(buf, scroll, s.theme, "messages", log.clone());
         }
         (Some(scroll), None) => help::render(buf, scroll, s.theme),
         _ => {}
