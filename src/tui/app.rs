@@ -440,7 +440,7 @@ impl App {
                     let rows = self.visible_rows(usize::from(y) + 1);
                     if let Some(row) = rows.get(usize::from(y)) {
                         let col = usize::from(x).saturating_sub(l.off_digits + 2);
-                        let off = crate::tui::line_view::byte_at_column(row, col);
+                        let off = crate::tui::line_geom::byte_at_column(row, col);
                         self.goto(off);
                     }
                     return;
@@ -582,7 +582,7 @@ impl App {
                 }
                 Action::RowEnd => {
                     let (start, end, _) =
-                        crate::tui::line_view::line_bounds(self.doc(), self.cursor());
+                        crate::tui::line_geom::line_bounds(self.doc(), self.cursor());
                     let _ = start;
                     self.goto(end.saturating_sub(1).max(self.row_start(self.cursor())));
                     return None;

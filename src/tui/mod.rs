@@ -11,6 +11,7 @@ pub mod hint;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+pub mod line_geom;
 pub mod line_view;
 pub mod line_worker;
 pub mod msg;

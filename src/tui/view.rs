@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use crate::core::cursor::Cursor;
 use crate::core::document::Document;
-use crate::tui::line_view::LineState;
+use crate::tui::line_geom::LineState;
 use crate::tui::search::{SearchRequest, SearchUi};
 
 /// Which pane the cursor types into.

@@ -12,7 +12,7 @@ use crate::tui::ui::{CHANGED, CURRENT, MATCH, SELECTED, byte_style, mark as mark
 pub fn render(buf: &mut Buffer, s: &Screen) {
     let (l, theme) = (&s.layout, s.theme);
     let rows = &s.line_rows;
-    let span = crate::tui::line_view::span_of(rows, s.view.top, s.doc.len());
+    let span = crate::tui::line_geom::span_of(rows, s.view.top, s.doc.len());
     let x0 = l.off_digits + 2;
     let bytes = s.doc.read(span.clone());
     // Flags for the span, as the hex view computes them.
