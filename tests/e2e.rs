@@ -736,7 +736,7 @@ fn help_overlay_scrolls_to_every_line_at_80x24() {
     // Every line can be reached by scrolling.
     // Scroll one line at a time, waiting for each step to be drawn, until the last line.
     let mut seen = t.text();
-    for _ in 0..40 {
+    for _ in 0..200 {
         if seen.contains(":y hex|text|c") {
             break;
         }

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod line_view;
 pub mod line_worker;
 pub mod msg;
+pub mod prompt;
 pub mod runtime;
 pub mod search;
 pub mod search_worker;
