@@ -11,7 +11,7 @@ use maphex::core::document::Mode;
 use maphex::core::inspector::Endian;
 use maphex::core::search::QueryKind;
 use maphex::core::text::Encoding;
-use maphex::tui::action::{ACTIONS, Action};
+use maphex::tui::action::{ACTIONS, Action, KeyMode};
 use maphex::tui::config::{self, Config, ConfigWarning, Problem};
 use maphex::tui::input::{Key, KeyCode};
 use maphex::tui::keymap::Keymap;
@@ -196,7 +196,7 @@ a = 1
         msgs[3],
         format!(
             "{path} line 9: unknown action 'qiut'; did you mean 'quit'? \
-             maphex --help lists every action name"
+             maphex --print-config lists every action, by mode"
         )
     );
     assert!(
@@ -422,7 +422,8 @@ fn the_example_lists_every_action_and_loads_without_warnings() {
     c.apply_keys(&mut km);
     for b in ACTIONS {
         for k in b.keys {
-            assert_eq!(km.lookup(Key::parse(k).unwrap()), Some(b.action), "{k}");
+            let key = Key::parse(k).unwrap();
+            assert_eq!(km.lookup_in(b.mode, key), Some(b.action), "{k}");
         }
     }
 }
@@ -526,4 +527,82 @@ fn a_megabyte_of_problems_is_read_in_linear_time_and_reported_briefly() {
         "{}",
         w[19]
     );
+}
+
+#[test]
+fn keys_of_other_modes_bind_in_their_tables_or_dotted() {
+    let (c, w) = parse(
+        "[keys]\nquit = \"C-q\"\nmatch_list.last = \"e\"\n[keys.prompt]\nhistory_prev = \"C-o\"\n\
+         [keys.confirm_quit]\ndiscard = \"x\"\n[keys.normal]\nsave = \"F2\"\n",
+    );
+    assert!(w.is_empty(), "{w:?}");
+    let mut km = Keymap::default();
+    c.apply_keys(&mut km);
+    assert_eq!(km.lookup(Key::ctrl('q')), Some(Action::Quit));
+    assert_eq!(km.lookup(Key::plain(KeyCode::F(2))), Some(Action::Save));
+    assert_eq!(
+        km.lookup_in(KeyMode::Prompt, Key::ctrl('o')),
+        Some(Action::PromptHistoryPrev)
+    );
+    assert_eq!(
+        km.lookup(Key::ctrl('o')),
+        Some(Action::JumpBack),
+        "modes apart"
+    );
+    assert_eq!(
+        km.lookup_in(KeyMode::ConfirmQuit, Key::ch('x')),
+        Some(Action::ConfirmDiscard)
+    );
+    assert_eq!(
+        km.lookup_in(KeyMode::SearchPane, Key::ch('e')),
+        Some(Action::PaneLast)
+    );
+    assert_eq!(km.lookup(Key::ch('e')), None);
+}
+
+#[test]
+fn the_same_key_in_two_modes_is_no_conflict_but_twice_in_one_is() {
+    let (c, w) = parse("[keys]\nsave = \"x\"\n[keys.prompt]\nend = \"C-x\"\nhome = \"C-x\"\n");
+    assert_eq!(lines(&w), [Some(5)], "{w:?}");
+    assert!(
+        w[0].to_string()
+            .contains("also given to prompt.end on line 4; prompt.home gets it"),
+        "{}",
+        w[0]
+    );
+    assert_eq!(c.keys.len(), 2);
+}
+
+#[test]
+fn an_unknown_action_in_a_mode_is_named_with_its_mode_and_a_guess() {
+    let (_, w) = parse("[keys.prompt]\nhistroy_prev = \"C-p\"\n[keys.match_list]\nquit = \"x\"\n");
+    let msgs: Vec<String> = w.iter().map(ToString::to_string).collect();
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    assert!(
+        msgs[0].contains(
+            "unknown action 'prompt.histroy_prev'; did you mean 'prompt.history_prev'? \
+             maphex --print-config lists every action, by mode"
+        ),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs[1].contains("unknown action 'match_list.quit'"),
+        "{msgs:?}"
+    );
+}
+
+#[test]
+fn the_example_lists_keys_by_mode() {
+    let example = config::example();
+    for mode in KeyMode::ALL {
+        if mode != KeyMode::Normal {
+            assert!(
+                example.contains(&format!("\n[keys.{}]\n", mode.section())),
+                "{mode:?}"
+            );
+        }
+    }
+    let prompt = example.find("[keys.prompt]").unwrap();
+    let history = example.find("#history_prev = [").unwrap();
+    assert!(history > prompt);
 }

@@ -718,6 +718,48 @@ fn escape_sequences_in_the_file_are_only_glyphs() {
     assert!(t.events().titles.is_empty());
 }
 
+// ---- prompts as line editors ----------------------------------------------------------
+
+/// The `:` line edited in the middle with Left and Home, its cursor drawn where it is, and the
+/// line recalled with Up and changed before running it again.
+#[test]
+fn command_line_edits_at_the_cursor_and_recalls_history() {
+    let (_dir, _path, mut t) = open_lorem(&[]);
+    t.send(":x10");
+    wait_message(&mut t, ":x10");
+    t.send(keys::HOME);
+    // The cursor (reversed) is on the first character of the line, not after its end.
+    t.wait_for_screen("the prompt's cursor at the start", |s| {
+        s.cell(MESSAGE, 1)
+            .is_some_and(|c| c.inverse() && c.contents() == "x")
+    });
+    t.send("0");
+    wait_message(&mut t, ":0x10");
+    t.send(ENTER);
+    wait_status(&mut t, &at(0x10, 0x72));
+    t.send(":");
+    t.send(keys::UP);
+    wait_message(&mut t, ":0x10");
+    t.send(keys::LEFT);
+    t.send(keys::BACKSPACE);
+    t.send("2");
+    wait_message(&mut t, ":0x20");
+    t.send(ENTER);
+    wait_status(&mut t, &at(0x20, 0x65));
+    t.send(":");
+    t.send(keys::UP);
+    wait_message(&mut t, ":0x20");
+    t.send(keys::UP);
+    wait_message(&mut t, ":0x10");
+    t.esc();
+    t.wait_for_screen("the prompt closed", |s| {
+        !s.rows(0, 80)
+            .nth(usize::from(MESSAGE))
+            .is_some_and(|r| r.starts_with(':'))
+    });
+    quit(&mut t);
+}
+
 // ---- bugs found along the way ----------------------------------------------------------
 
 /// Regression (fixed): at the usual 80×24 the help overlay is cut off. It has more lines (the action table
@@ -736,7 +778,7 @@ fn help_overlay_scrolls_to_every_line_at_80x24() {
     // Every line can be reached by scrolling.
     // Scroll one line at a time, waiting for each step to be drawn, until the last line.
     let mut seen = t.text();
-    for _ in 0..40 {
+    for _ in 0..200 {
         if seen.contains(":y hex|text|c") {
             break;
         }

@@ -1,7 +1,86 @@
-//! Every command the user can give, in one table: action, name, description, default keys.
+//! Every command the user can give, in one table: action, name, description, default keys,
+//! and the mode whose keymap it is in.
 //!
 //! The keymap, the help overlay, the README's key table and config names all come from
 //! [`ACTIONS`] (helix's `static_commands!`), so documentation cannot drift from bindings.
+//! Each mode of the keyboard (moving around, edit mode, a prompt, the search pane, help, the
+//! second key of a mark, the quit question) has its own rows; a name is unique within its
+//! mode, and the config file binds it in that mode's section (`[keys]` for normal mode,
+//! `[keys.prompt]` and so on, see [`KeyMode::section`]). Typed characters (hex digits in edit
+//! mode, text in a prompt, the mark letter) are not bindings: what no binding takes is typed.
+
+/// A keyboard mode: which rows of the table a key is looked up in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyMode {
+    /// Moving around the document.
+    Normal,
+    /// Edit mode (its own rows first, then the normal rows marked for edit mode).
+    Edit,
+    /// Typing into the `:` or `/` prompt.
+    Prompt,
+    /// The search pane has focus (keys it does not take go to normal mode).
+    SearchPane,
+    /// The help overlay is shown (any key it does not take closes it).
+    Help,
+    /// After `m` or `'`: the next letter names the mark (any other key cancels).
+    Mark,
+    /// Asked what to do with unsaved edits on quit (any other key cancels).
+    ConfirmQuit,
+}
+
+impl KeyMode {
+    /// Every mode, in the order the help, the README and the config example list them.
+    pub const ALL: [KeyMode; 7] = [
+        KeyMode::Normal,
+        KeyMode::Edit,
+        KeyMode::Prompt,
+        KeyMode::SearchPane,
+        KeyMode::Help,
+        KeyMode::Mark,
+        KeyMode::ConfirmQuit,
+    ];
+
+    /// The mode's name in the config file: `[keys.NAME]` (normal mode is `[keys]` itself, or
+    /// `[keys.normal]`). No name equals a normal action's name, since both are keys of the
+    /// `[keys]` table (a test checks).
+    pub fn section(self) -> &'static str {
+        match self {
+            KeyMode::Normal => "normal",
+            KeyMode::Edit => "edit_mode",
+            KeyMode::Prompt => "prompt",
+            KeyMode::SearchPane => "match_list",
+            KeyMode::Help => "help_overlay",
+            KeyMode::Mark => "mark",
+            KeyMode::ConfirmQuit => "confirm_quit",
+        }
+    }
+
+    /// The mode for a config section name.
+    pub fn by_section(name: &str) -> Option<KeyMode> {
+        Self::ALL.into_iter().find(|m| m.section() == name)
+    }
+
+    /// What the mode is, for the help overlay and the README.
+    pub fn title(self) -> &'static str {
+        match self {
+            KeyMode::Normal => "moving around",
+            KeyMode::Edit => {
+                "edit mode: hex digits in the hex pane, any character in the text pane; \
+                 these and the normal keys marked (edit)"
+            }
+            KeyMode::Prompt => {
+                "the : and / prompts: what is typed goes in at the cursor; Up and Down recall \
+                 earlier lines of the same prompt"
+            }
+            KeyMode::SearchPane => "the search pane, while it has focus (other keys work as usual)",
+            KeyMode::Help => "this help (any other key closes it)",
+            KeyMode::Mark => "after m or ': a letter names the mark",
+            KeyMode::ConfirmQuit => {
+                "the question on quit with unsaved edits (any other key cancels)"
+            }
+        }
+    }
+}
 
 /// A command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,6 +117,50 @@ pub enum Action {
     ToggleInspector,
     ToggleLineView,
     CycleEncoding,
+    // Edit mode.
+    EditBack,
+    EditNewline,
+    // Prompts.
+    PromptCancel,
+    PromptAccept,
+    PromptComplete,
+    PromptLeft,
+    PromptRight,
+    PromptHome,
+    PromptEnd,
+    PromptDeleteBack,
+    PromptDelete,
+    PromptDeleteWord,
+    PromptDeleteToStart,
+    PromptDeleteToEnd,
+    PromptHistoryPrev,
+    PromptHistoryNext,
+    PromptToggleCase,
+    PromptToggleUnicode,
+    // Search pane.
+    PaneDown,
+    PaneUp,
+    PanePageDown,
+    PanePageUp,
+    PaneFirst,
+    PaneLast,
+    PaneJump,
+    PaneLeave,
+    // Help overlay.
+    HelpDown,
+    HelpUp,
+    HelpPageDown,
+    HelpPageUp,
+    HelpTop,
+    HelpBottom,
+    HelpClose,
+    // Mark.
+    MarkCancel,
+    // Quit question.
+    ConfirmSave,
+    ConfirmKeep,
+    ConfirmDiscard,
+    ConfirmCancel,
 }
 
 /// One row of the table.
@@ -45,27 +168,37 @@ pub enum Action {
 pub struct Binding {
     /// The command.
     pub action: Action,
-    /// Its name, as config files use it.
+    /// Its name, as config files use it (unique within its mode).
     pub name: &'static str,
     /// What it does, for the help overlay and README.
     pub doc: &'static str,
     /// Default keys, in [`crate::tui::input::Key::parse`] notation.
     pub keys: &'static [&'static str],
-    /// True when the binding also works in edit mode (only non-character keys are, since
-    /// characters are typed there).
+    /// The mode whose keymap it is in.
+    pub mode: KeyMode,
+    /// True when a normal-mode binding also works in edit mode (only non-character keys are,
+    /// since characters are typed there).
     pub in_edit: bool,
 }
 
 macro_rules! table {
-    ($( $action:ident, $name:literal, $doc:literal, [$($key:literal),*], $edit:literal; )*) => {
+    ($( $mode:ident { $( $action:ident, $name:literal, $doc:literal, [$($key:literal),*], $edit:literal; )* } )*) => {
         /// The one table of commands.
         pub static ACTIONS: &[Binding] = &[
-            $( Binding { action: Action::$action, name: $name, doc: $doc, keys: &[$($key),*], in_edit: $edit }, )*
+            $( $( Binding {
+                action: Action::$action,
+                name: $name,
+                doc: $doc,
+                keys: &[$($key),*],
+                mode: KeyMode::$mode,
+                in_edit: $edit,
+            }, )* )*
         ];
     };
 }
 
 table! {
+Normal {
     MoveLeft, "move_left", "move one byte left", ["h", "Left"], true;
     MoveRight, "move_right", "move one byte right", ["l", "Right"], true;
     MoveUp, "move_up", "move one row up", ["k", "Up"], true;
@@ -99,6 +232,57 @@ table! {
     ToggleLineView, "line_view", "switch between the hex view and the text line view", ["T"], false;
     CycleEncoding, "encoding", "cycle the text pane's encoding: UTF-8, ASCII, Latin-1", ["E"], false;
 }
+Edit {
+    EditBack, "back", "move back one byte (or to the high nibble) without deleting", ["Backspace"], false;
+    EditNewline, "newline", "in the text pane, write a newline byte", ["Enter"], false;
+}
+Prompt {
+    PromptCancel, "cancel", "leave the prompt", ["Esc", "C-c"], false;
+    PromptAccept, "accept", "run the command or start the search", ["Enter"], false;
+    PromptComplete, "complete", "in the search prompt, cycle regex / text / hex", ["Tab"], false;
+    PromptLeft, "left", "move the cursor one character left", ["Left", "C-b"], false;
+    PromptRight, "right", "move the cursor one character right", ["Right", "C-f"], false;
+    PromptHome, "home", "move the cursor to the start of the line", ["Home", "C-a"], false;
+    PromptEnd, "end", "move the cursor to the end of the line", ["End", "C-e"], false;
+    PromptDeleteBack, "delete_back", "delete the character before the cursor (on an empty line, leave)", ["Backspace"], false;
+    PromptDelete, "delete", "delete the character under the cursor", ["Delete", "C-d"], false;
+    PromptDeleteWord, "delete_word", "delete the word before the cursor", ["C-w"], false;
+    PromptDeleteToStart, "delete_to_start", "delete from the start of the line to the cursor", ["C-u"], false;
+    PromptDeleteToEnd, "delete_to_end", "delete from the cursor to the end of the line", ["C-k"], false;
+    PromptHistoryPrev, "history_prev", "recall the previous line of this prompt", ["Up", "C-p"], false;
+    PromptHistoryNext, "history_next", "recall the next line (past the newest: what was typed)", ["Down", "C-n"], false;
+    PromptToggleCase, "toggle_case", "in the search prompt, toggle case folding", ["C-t"], false;
+    PromptToggleUnicode, "toggle_unicode", "in the search prompt, toggle Unicode semantics of a regex", ["C-x"], false;
+}
+SearchPane {
+    PaneDown, "down", "select the next match", ["j", "Down"], false;
+    PaneUp, "up", "select the previous match", ["k", "Up"], false;
+    PanePageDown, "page_down", "select one screen of matches further", ["PageDown", "C-f"], false;
+    PanePageUp, "page_up", "select one screen of matches back", ["PageUp", "C-b"], false;
+    PaneFirst, "first", "select the first match", ["g", "Home"], false;
+    PaneLast, "last", "select the last match listed", ["G", "End"], false;
+    PaneJump, "jump", "go to the selected match", ["Enter"], false;
+    PaneLeave, "leave", "give the focus back to the hex view", ["Tab"], false;
+}
+Help {
+    HelpDown, "down", "scroll down one line", ["j", "Down"], false;
+    HelpUp, "up", "scroll up one line", ["k", "Up"], false;
+    HelpPageDown, "page_down", "scroll down a page", ["PageDown", "Space"], false;
+    HelpPageUp, "page_up", "scroll up a page", ["PageUp"], false;
+    HelpTop, "top", "scroll to the top", ["g", "Home"], false;
+    HelpBottom, "bottom", "scroll to the end", ["G", "End"], false;
+    HelpClose, "close", "close the help", ["Esc", "q", "?", "F1"], false;
+}
+Mark {
+    MarkCancel, "cancel", "set or jump to no mark", ["Esc"], false;
+}
+ConfirmQuit {
+    ConfirmSave, "save", "save (flush) and quit", ["s", "y", "w"], false;
+    ConfirmKeep, "keep", "keep the edits for :recover and quit (when they cannot be saved here)", ["k"], false;
+    ConfirmDiscard, "discard", "quit without saving", ["d", "n"], false;
+    ConfirmCancel, "cancel", "do not quit", ["c", "Esc"], false;
+}
+}
 
 impl Action {
     /// The table row for this action.
@@ -109,19 +293,52 @@ impl Action {
             .unwrap_or(&ACTIONS[0])
     }
 
-    /// Looks an action up by its config name.
+    /// Looks a normal-mode action up by its config name.
     pub fn by_name(name: &str) -> Option<Action> {
-        ACTIONS.iter().find(|b| b.name == name).map(|b| b.action)
+        Self::by_name_in(KeyMode::Normal, name)
+    }
+
+    /// Looks an action of `mode` up by its config name.
+    pub fn by_name_in(mode: KeyMode, name: &str) -> Option<Action> {
+        ACTIONS
+            .iter()
+            .find(|b| b.mode == mode && b.name == name)
+            .map(|b| b.action)
+    }
+
+    /// The name with its mode, as warnings and `--help` write it: `quit`, `prompt.history_prev`.
+    pub fn qualified_name(self) -> String {
+        let b = self.binding();
+        match b.mode {
+            KeyMode::Normal => b.name.to_string(),
+            m => format!("{}.{}", m.section(), b.name),
+        }
     }
 }
 
-/// The key table as Markdown rows, for the README (a test keeps the README in step).
+/// The rows of one mode.
+pub fn in_mode(mode: KeyMode) -> impl Iterator<Item = &'static Binding> {
+    ACTIONS.iter().filter(move |b| b.mode == mode)
+}
+
+/// The key table as Markdown, one table per mode, for the README (a test keeps the README in
+/// step).
 pub fn markdown_table() -> String {
     use std::fmt::Write;
-    let mut s = String::from("| keys | command | what it does |\n| --- | --- | --- |\n");
-    for b in ACTIONS {
-        let keys: Vec<String> = b.keys.iter().map(|k| format!("`{k}`")).collect();
-        let _ = writeln!(s, "| {} | {} | {} |", keys.join(" "), b.name, b.doc);
+    let mut s = String::new();
+    for mode in KeyMode::ALL {
+        let section = match mode {
+            KeyMode::Normal => "[keys]".to_string(),
+            m => format!("[keys.{}]", m.section()),
+        };
+        let _ = writeln!(s, "**{}** (config `{section}`)\n", mode.title());
+        s.push_str("| keys | command | what it does |\n| --- | --- | --- |\n");
+        for b in in_mode(mode) {
+            let keys: Vec<String> = b.keys.iter().map(|k| format!("`{k}`")).collect();
+            let edit = if b.in_edit { " (edit)" } else { "" };
+            let _ = writeln!(s, "| {} | {} | {}{edit} |", keys.join(" "), b.name, b.doc);
+        }
+        s.push('\n');
     }
     s
 }
@@ -129,7 +346,7 @@ pub fn markdown_table() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::input::Key;
+    use crate::tui::input::{Key, KeyCode};
     use std::collections::HashSet;
 
     #[test]
@@ -137,25 +354,66 @@ mod tests {
         let mut names = HashSet::new();
         let mut actions = HashSet::new();
         for b in ACTIONS {
-            assert!(names.insert(b.name), "duplicate name {}", b.name);
+            assert!(
+                names.insert((b.mode, b.name)),
+                "duplicate name {}",
+                b.action.qualified_name()
+            );
             assert!(actions.insert(b.action), "duplicate action {:?}", b.action);
             assert!(
                 !b.doc.is_empty() && !b.keys.is_empty(),
                 "{} undocumented or unbound",
                 b.name
             );
-            assert_eq!(Action::by_name(b.name), Some(b.action));
+            assert_eq!(Action::by_name_in(b.mode, b.name), Some(b.action));
+            assert!(!b.in_edit || b.mode == KeyMode::Normal, "{}", b.name);
         }
     }
 
     #[test]
-    fn no_key_is_bound_twice_and_all_parse() {
-        let mut seen = HashSet::new();
-        for b in ACTIONS {
-            for k in b.keys {
-                let key = Key::parse(k).unwrap_or_else(|| panic!("{k} does not parse"));
-                assert!(seen.insert(key), "{k} bound twice");
+    fn no_key_is_bound_twice_in_a_mode_and_all_parse() {
+        for mode in KeyMode::ALL {
+            let mut seen = HashSet::new();
+            for b in ACTIONS {
+                // Edit mode sees its own rows and the normal rows marked for it.
+                let here = b.mode == mode || (mode == KeyMode::Edit && b.in_edit);
+                if !here {
+                    continue;
+                }
+                for k in b.keys {
+                    let key = Key::parse(k).unwrap_or_else(|| panic!("{k} does not parse"));
+                    assert!(seen.insert(key), "{k} bound twice in {mode:?}");
+                }
             }
+        }
+    }
+
+    #[test]
+    fn typed_modes_bind_no_plain_character() {
+        // A plain character in edit mode, a prompt or a mark is typed, so a default binding
+        // there would make it impossible to type.
+        for b in ACTIONS {
+            // (Normal rows marked for edit mode lose their plain characters there.)
+            if !matches!(b.mode, KeyMode::Edit | KeyMode::Prompt | KeyMode::Mark) {
+                continue;
+            }
+            for k in b.keys {
+                let key = Key::parse(k).unwrap_or_else(|| panic!("{k}"));
+                let plain_char = matches!(key.code, KeyCode::Char(_)) && !key.ctrl && !key.alt;
+                assert!(!plain_char, "{k} of {} would shadow typing", b.name);
+            }
+        }
+    }
+
+    #[test]
+    fn mode_sections_are_not_action_names() {
+        for mode in KeyMode::ALL {
+            assert_eq!(KeyMode::by_section(mode.section()), Some(mode));
+            assert!(
+                Action::by_name(mode.section()).is_none(),
+                "[keys.{}] would clash with the action of that name",
+                mode.section()
+            );
         }
     }
 }

@@ -3,10 +3,11 @@
 //! the runtime to carry out, so a bug report reproduces as "these inputs on these bytes".
 
 use crate::core::document::{Document, Mode};
-use crate::tui::action::Action;
+use crate::tui::action::{Action, KeyMode};
 use crate::tui::input::{Input, Key, KeyCode, Mouse};
 use crate::tui::keymap::Keymap;
 use crate::tui::layout::{Cols, Layout};
+use crate::tui::prompt::{History, LineEdit};
 use crate::tui::view::View;
 
 /// Messages the log keeps for `:messages`.
@@ -47,8 +48,50 @@ pub enum PromptKind {
 pub struct Prompt {
     /// What it is for.
     pub kind: PromptKind,
+    /// The text so far, with its cursor.
+    pub line: LineEdit,
+}
+
+impl Prompt {
+    /// An empty prompt for `kind`.
+    pub fn new(kind: PromptKind) -> Self {
+        Self {
+            kind,
+            line: LineEdit::new(),
+        }
+    }
+
     /// The text so far.
-    pub text: String,
+    pub fn text(&self) -> &str {
+        self.line.text()
+    }
+}
+
+/// The lines entered at each prompt this session, for Up and Down.
+#[derive(Clone, Debug, Default)]
+pub struct Histories {
+    /// The `:` prompt's.
+    pub command: History,
+    /// The `/` prompt's (every kind of pattern).
+    pub search: History,
+}
+
+impl Histories {
+    /// The history of prompts of `kind`.
+    pub fn of(&self, kind: PromptKind) -> &History {
+        match kind {
+            PromptKind::Command => &self.command,
+            PromptKind::Search(_) => &self.search,
+        }
+    }
+
+    /// The history of prompts of `kind`, to add to.
+    pub fn of_mut(&mut self, kind: PromptKind) -> &mut History {
+        match kind {
+            PromptKind::Command => &mut self.command,
+            PromptKind::Search(_) => &mut self.search,
+        }
+    }
 }
 
 /// How a message should look.
@@ -102,6 +145,8 @@ pub struct App {
     pub pending: Option<char>,
     /// Colours set in the config file.
     pub colors: crate::tui::config::Colors,
+    /// The prompts' histories.
+    pub histories: Histories,
 }
 
 /// How bytes are copied.
@@ -200,6 +245,7 @@ impl App {
             register: Vec::new(),
             pending: None,
             colors: crate::tui::config::Colors::default(),
+            histories: Histories::default(),
         }
     }
 
@@ -410,7 +456,7 @@ impl App {
             }
             Input::Paste(text) => match &mut self.mode {
                 InputMode::Prompt(p) => {
-                    p.text.extend(text.chars().filter(|c| !c.is_control()));
+                    p.line.insert_str(&text);
                     None
                 }
                 InputMode::Edit { .. } => {
@@ -471,77 +517,46 @@ impl App {
                 (a, b) => b.or(a),
             };
         }
-        if self.show_help {
-            let (w, h) = self.size;
-            let max = crate::tui::help::HelpLayout::with_text(
-                ratatui::layout::Rect::new(0, 0, w, h),
-                self.overlay_text(),
-            )
-            .max_scroll;
-            match key.code {
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.help_scroll = self.help_scroll.saturating_add(1).min(max);
-                }
-                KeyCode::Up | KeyCode::Char('k') => {
-                    self.help_scroll = self.help_scroll.saturating_sub(1);
-                }
-                KeyCode::PageDown | KeyCode::Char(' ') => {
-                    self.help_scroll = self.help_scroll.saturating_add(10).min(max);
-                }
-                KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
-                _ => {
-                    self.show_help = false;
-                    self.show_log = false;
-                    self.help_scroll = 0;
-                }
+        let mode = self.key_mode();
+        let action = self.keymap.lookup_in(mode, key);
+        // What no binding takes: typed (a prompt, edit mode, a mark's letter), passed on to
+        // normal mode (the search pane), or it ends the mode (help, a mark, the quit question).
+        let typed = match key.code {
+            KeyCode::Char(c) if !key.ctrl && !key.alt => Some(c),
+            _ => None,
+        };
+        match (mode, action) {
+            (_, Some(action)) => self.action(action),
+            (KeyMode::Help, None) => {
+                self.close_help();
+                None
             }
-            return None;
-        }
-        if let Some(p) = self.pending.take() {
-            match key.code {
-                KeyCode::Char(c) if !key.ctrl && !key.alt => {
-                    if p == 'm' {
-                        self.set_mark(c);
-                    } else {
-                        self.jump_mark(c);
-                    }
+            (KeyMode::Mark, None) => {
+                match (self.pending.take(), typed) {
+                    (Some('m'), Some(c)) => self.set_mark(c),
+                    (Some(_), Some(c)) => self.jump_mark(c),
+                    _ => self.info("mark cancelled"),
                 }
-                _ => self.info("mark cancelled"),
+                None
             }
-            return None;
-        }
-        match self.mode.clone() {
-            InputMode::Prompt(p) => self.prompt_key(p, key),
-            InputMode::ConfirmQuit => self.confirm_key(key),
-            InputMode::Edit { low_nibble } => {
-                if let Some(action) = self.keymap.lookup_edit(key) {
-                    return self.action(action);
+            (KeyMode::ConfirmQuit, None) => self.action(Action::ConfirmCancel),
+            (KeyMode::Prompt, None) => {
+                if let (Some(c), InputMode::Prompt(p)) = (typed, &mut self.mode) {
+                    p.line.insert(c);
                 }
-                match key.code {
-                    KeyCode::Backspace => {
-                        if low_nibble {
-                            self.mode = InputMode::Edit { low_nibble: false };
-                        } else {
-                            self.goto(self.cursor().saturating_sub(1));
-                        }
-                    }
-                    KeyCode::Char(c) if !key.ctrl && !key.alt => self.type_char(c),
-                    // Text typing: Enter writes a newline byte.
-                    KeyCode::Enter if self.edit_pane() == Pane::Text => self.type_char('\n'),
-                    _ => self.error(format!(
+                None
+            }
+            (KeyMode::Edit, None) => {
+                match typed {
+                    Some(c) => self.type_char(c),
+                    None => self.error(format!(
                         "{} does nothing in edit mode; Esc leaves it",
                         key.display()
                     )),
                 }
                 None
             }
-            InputMode::Normal => {
-                if self.view().search.pane_open
-                    && self.view().search.pane_focus
-                    && self.search_pane_key(key)
-                {
-                    return None;
-                }
+            (KeyMode::SearchPane | KeyMode::Normal, None) => {
                 if let Some(action) = self.keymap.lookup(key) {
                     self.action(action)
                 } else {
@@ -550,6 +565,56 @@ impl App {
                 }
             }
         }
+    }
+
+    /// The keyboard mode a key is looked up in.
+    pub fn key_mode(&self) -> KeyMode {
+        if self.show_help {
+            return KeyMode::Help;
+        }
+        if self.pending.is_some() {
+            return KeyMode::Mark;
+        }
+        match self.mode {
+            InputMode::Prompt(_) => KeyMode::Prompt,
+            InputMode::ConfirmQuit => KeyMode::ConfirmQuit,
+            InputMode::Edit { .. } => KeyMode::Edit,
+            InputMode::Normal if self.view().search.pane_open && self.view().search.pane_focus => {
+                KeyMode::SearchPane
+            }
+            InputMode::Normal => KeyMode::Normal,
+        }
+    }
+
+    fn close_help(&mut self) {
+        self.show_help = false;
+        self.show_log = false;
+        self.help_scroll = 0;
+    }
+
+    /// Help keys: scrolling stops at the end of the text.
+    fn help_action(&mut self, action: Action) {
+        let (w, h) = self.size;
+        // The overlay shows the keys or the message log: scroll to the end of what it shows.
+        let max = crate::tui::help::HelpLayout::with_text(
+            ratatui::layout::Rect::new(0, 0, w, h),
+            self.overlay_text(),
+        )
+        .max_scroll;
+        let page = h.saturating_sub(4).max(1);
+        let scroll = self.help_scroll;
+        self.help_scroll = match action {
+            Action::HelpDown => scroll.saturating_add(1).min(max),
+            Action::HelpUp => scroll.saturating_sub(1),
+            Action::HelpPageDown => scroll.saturating_add(page).min(max),
+            Action::HelpPageUp => scroll.saturating_sub(page),
+            Action::HelpTop => 0,
+            Action::HelpBottom => max,
+            _ => {
+                self.close_help();
+                0
+            }
+        };
     }
 
     /// The pane that typing goes to: the one with the cursor when both are on screen, else
@@ -564,8 +629,30 @@ impl App {
         }
     }
 
-    /// Runs an action.
+    /// Runs an action (of any mode: each mode's actions have their handler).
     pub fn action(&mut self, action: Action) -> Option<Effect> {
+        match action.binding().mode {
+            KeyMode::Normal => {}
+            KeyMode::Help => {
+                self.help_action(action);
+                return None;
+            }
+            KeyMode::Prompt => return self.prompt_action(action),
+            KeyMode::SearchPane => {
+                self.pane_action(action);
+                return None;
+            }
+            KeyMode::Mark => {
+                self.pending = None;
+                self.info("mark cancelled");
+                return None;
+            }
+            KeyMode::ConfirmQuit => return self.confirm_action(action),
+            KeyMode::Edit => {
+                self.edit_action(action);
+                return None;
+            }
+        }
         let cols = self.cols_now();
         let page = (self.layout().rows.max(1) as u64) * cols;
         if self.settings.line_view {
@@ -644,12 +731,7 @@ impl App {
                     *low_nibble = false;
                 }
             }
-            Action::CommandLine => {
-                self.mode = InputMode::Prompt(Prompt {
-                    kind: PromptKind::Command,
-                    text: String::new(),
-                });
-            }
+            Action::CommandLine => self.mode = InputMode::Prompt(Prompt::new(PromptKind::Command)),
             Action::ToggleHelp => {
                 self.show_help = !self.show_help;
                 self.show_log = false;
@@ -712,10 +794,8 @@ impl App {
                 });
             }
             Action::Search => {
-                self.mode = InputMode::Prompt(Prompt {
-                    kind: PromptKind::Search(self.view().search.kind),
-                    text: String::new(),
-                });
+                self.mode =
+                    InputMode::Prompt(Prompt::new(PromptKind::Search(self.view().search.kind)));
             }
             Action::SearchNext => self.step_match(true),
             Action::SearchPrev => self.step_match(false),
@@ -747,6 +827,45 @@ impl App {
                 self.settings.encoding = self.settings.encoding.next();
                 self.info(format!("text pane: {}", self.settings.encoding.label()));
             }
+            // The other modes' actions, handled above.
+            Action::EditBack
+            | Action::EditNewline
+            | Action::PromptCancel
+            | Action::PromptAccept
+            | Action::PromptComplete
+            | Action::PromptLeft
+            | Action::PromptRight
+            | Action::PromptHome
+            | Action::PromptEnd
+            | Action::PromptDeleteBack
+            | Action::PromptDelete
+            | Action::PromptDeleteWord
+            | Action::PromptDeleteToStart
+            | Action::PromptDeleteToEnd
+            | Action::PromptHistoryPrev
+            | Action::PromptHistoryNext
+            | Action::PromptToggleCase
+            | Action::PromptToggleUnicode
+            | Action::PaneDown
+            | Action::PaneUp
+            | Action::PanePageDown
+            | Action::PanePageUp
+            | Action::PaneFirst
+            | Action::PaneLast
+            | Action::PaneJump
+            | Action::PaneLeave
+            | Action::HelpDown
+            | Action::HelpUp
+            | Action::HelpPageDown
+            | Action::HelpPageUp
+            | Action::HelpTop
+            | Action::HelpBottom
+            | Action::HelpClose
+            | Action::MarkCancel
+            | Action::ConfirmSave
+            | Action::ConfirmKeep
+            | Action::ConfirmDiscard
+            | Action::ConfirmCancel => {}
             Action::Cancel => {
                 if matches!(self.mode, InputMode::Edit { .. }) {
                     self.leave_edit();
@@ -837,22 +956,25 @@ impl App {
         }
     }
 
-    /// Keys for the focused search pane; false when the key is not the pane's.
-    fn search_pane_key(&mut self, key: Key) -> bool {
+    /// The focused search pane's actions.
+    fn pane_action(&mut self, action: Action) {
         let rows = {
-            let (w, h) = self.size;
-            let _ = (w, h);
             let full = self.full_layout();
-            i64::try_from(self.panel_rows(&full).0.saturating_sub(1)).unwrap_or(1)
+            i64::try_from(self.panel_rows(&full).0.saturating_sub(1))
+                .unwrap_or(1)
+                .max(1)
         };
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.view_mut().search.pane_move(1),
-            KeyCode::Up | KeyCode::Char('k') => self.view_mut().search.pane_move(-1),
-            KeyCode::PageDown => self.view_mut().search.pane_move(rows),
-            KeyCode::PageUp => self.view_mut().search.pane_move(-rows),
-            KeyCode::Enter => {
-                if let Some(off) = self.view_mut().search.pane_selected_offset() {
-                    self.view_mut().search.pane_focus = false;
+        let search = &mut self.view_mut().search;
+        match action {
+            Action::PaneDown => search.pane_move(1),
+            Action::PaneUp => search.pane_move(-1),
+            Action::PanePageDown => search.pane_move(rows),
+            Action::PanePageUp => search.pane_move(-rows),
+            Action::PaneFirst => search.pane_move(i64::MIN),
+            Action::PaneLast => search.pane_move(i64::MAX),
+            Action::PaneJump => {
+                if let Some(off) = search.pane_selected_offset() {
+                    search.pane_focus = false;
                     self.jump_to(off);
                     self.message = self
                         .view()
@@ -861,9 +983,7 @@ impl App {
                         .map(|s| (s, Severity::Info));
                 }
             }
-            KeyCode::Tab => self.view_mut().search.pane_focus = false,
-            _ => return false,
+            _ => search.pane_focus = false,
         }
-        true
     }
 }

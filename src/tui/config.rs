@@ -15,6 +15,9 @@
 //!
 //! `[keys]` maps an action name from [`ACTIONS`] to a key or a list of keys. The keys are
 //! bound *in addition to* the defaults; a key listed here leaves the action that had it.
+//! Normal mode's actions are in `[keys]` itself; another mode's are in a table named after the
+//! mode (`[keys.prompt]`, `[keys.match_list]`, see [`KeyMode::section`]), or written
+//! `prompt.history_prev = "C-p"` under `[keys]`, which TOML reads the same.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -31,7 +34,7 @@ use crate::core::document::Mode;
 use crate::core::inspector::Endian;
 use crate::core::search::QueryKind;
 use crate::core::text::Encoding;
-use crate::tui::action::{ACTIONS, Action};
+use crate::tui::action::{ACTIONS, Action, KeyMode};
 use crate::tui::input::Key;
 use crate::tui::keymap::Keymap;
 use crate::tui::layout::Cols;
@@ -43,7 +46,7 @@ const MAX_LEN: usize = 1 << 20;
 const MAX_WARNINGS: usize = 20;
 
 /// Where warnings about action names send the user.
-const NAMES_HINT: &str = "maphex --help lists every action name";
+const NAMES_HINT: &str = "maphex --print-config lists every action, by mode";
 
 /// The key notation, for warnings about keys.
 const KEY_HINT: &str = "write keys as q, N, C-f, A-x, Left, PageDown, Enter, Esc, Tab, F1, Space";
@@ -676,18 +679,46 @@ impl Parser<'_> {
     }
 
     fn keys(&mut self, table: &DeTable<'_>) {
+        self.keys_in(KeyMode::Normal, table);
+        // A key given twice is kept where it was given last (in linear time: a file of a
+        // million keys must not take a quadratic while).
+        let mut seen = HashSet::new();
+        let mut kept: Vec<KeyBinding> = (self.config.keys.drain(..).rev())
+            .filter(|b| seen.insert((b.action.binding().mode, b.key)))
+            .collect();
+        kept.reverse();
+        self.config.keys = kept;
+    }
+
+    /// The bindings of one mode's table (normal mode's also holds the other modes' tables).
+    fn keys_in(&mut self, mode: KeyMode, table: &DeTable<'_>) {
         // File order, so that of two actions given the same key the later one wins.
         let mut entries: Vec<_> = table.iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);
         let mut owner: HashMap<Key, (Action, usize)> = HashMap::new();
         for (key, value) in entries {
-            let name: &str = key.get_ref();
+            let short: &str = key.get_ref();
             let at = key.span().start;
-            let Some(action) = Action::by_name(name) else {
-                let hint = closest(name, ACTIONS.iter().map(|b| b.name));
+            if let (KeyMode::Normal, Some(sub), Some(table)) =
+                (mode, KeyMode::by_section(short), value.get_ref().as_table())
+            {
+                self.keys_in(sub, table);
+                continue;
+            }
+            let qualified = match mode {
+                KeyMode::Normal => short.to_string(),
+                m => format!("{}.{short}", m.section()),
+            };
+            let name = qualified.as_str();
+            let Some(action) = Action::by_name_in(mode, short) else {
+                let names = crate::tui::action::in_mode(mode).map(|b| b.name);
+                let hint = closest(short, names).map(|n| match mode {
+                    KeyMode::Normal => format!("'{n}'"),
+                    m => format!("'{}.{n}'", m.section()),
+                });
                 let problem = Problem::UnknownAction {
                     name: name.to_string(),
-                    hint: Hint(hint.map(|n| format!("'{n}'"))),
+                    hint: Hint(hint),
                 };
                 self.warn(at, problem);
                 continue;
@@ -732,7 +763,7 @@ impl Parser<'_> {
                 {
                     let problem = Problem::KeyTwice {
                         key: k.display(),
-                        first: first.binding().name.to_string(),
+                        first: first.qualified_name(),
                         first_line,
                         second: name.to_string(),
                     };
@@ -746,14 +777,6 @@ impl Parser<'_> {
                 });
             }
         }
-        // A key given twice is kept where it was given last (in linear time: a file of a
-        // million keys must not take a quadratic while).
-        let mut seen = HashSet::new();
-        let mut kept: Vec<KeyBinding> = (self.config.keys.drain(..).rev())
-            .filter(|b| seen.insert(b.key))
-            .collect();
-        kept.reverse();
-        self.config.keys = kept;
     }
 }
 
@@ -926,14 +949,24 @@ pub fn example() -> String {
         "An action = a key or a list of keys. They are bound in addition to the default keys \
          shown; a key given here leaves the action that had it. Notation: q, N (shifted), \
          C-f (control), A-x (alt), Left, Right, Up, Down, Home, End, PageUp, PageDown, Enter, \
-         Esc, Tab, Backspace, Insert, Delete, F1, Space.",
+         Esc, Tab, Backspace, Insert, Delete, F1, Space. Each mode has its own keys: normal \
+         mode's are here, the others' in the [keys.MODE] tables below. What no key takes in \
+         edit mode, a prompt or after m and ' is typed.",
         90,
     ) {
         let _ = writeln!(s, "# {line}");
     }
-    for b in ACTIONS {
-        let keys: Vec<String> = b.keys.iter().map(|k| toml_str(k)).collect();
-        let _ = writeln!(s, "#{} = [{}]  # {}", b.name, keys.join(", "), b.doc);
+    for mode in KeyMode::ALL {
+        if mode != KeyMode::Normal {
+            let _ = writeln!(s, "\n[{KEYS}.{}]", mode.section());
+            for line in wrap(mode.title(), 90) {
+                let _ = writeln!(s, "# {line}");
+            }
+        }
+        for b in crate::tui::action::in_mode(mode) {
+            let keys: Vec<String> = b.keys.iter().map(|k| toml_str(k)).collect();
+            let _ = writeln!(s, "#{} = [{}]  # {}", b.name, keys.join(", "), b.doc);
+        }
     }
     s
 }
@@ -946,7 +979,8 @@ pub fn keys_help() -> String {
          or --config PATH.\nActions for its [keys] section, with their default keys:\n",
     );
     for b in ACTIONS {
-        let _ = writeln!(s, "  {:<14} {:<14} {}", b.name, b.keys.join(" "), b.doc);
+        let name = b.action.qualified_name();
+        let _ = writeln!(s, "  {name:<14} {:<14} {}", b.keys.join(" "), b.doc);
     }
     s
 }

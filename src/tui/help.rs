@@ -6,22 +6,25 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::tui::action::ACTIONS;
+use crate::tui::action::{KeyMode, in_mode};
 
 /// Lines of the help text: (keys, description).
 pub fn lines() -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = ACTIONS
-        .iter()
-        .map(|b| (b.keys.join(" "), b.doc.to_string()))
-        .collect();
+    let mut out: Vec<(String, String)> = Vec::new();
+    for mode in KeyMode::ALL {
+        if mode != KeyMode::Normal {
+            out.push((String::new(), String::new()));
+            out.push((String::new(), format!("In {}:", mode.title())));
+        }
+        out.extend(in_mode(mode).map(|b| {
+            let edit = if b.in_edit { " (edit)" } else { "" };
+            (b.keys.join(" "), format!("{}{edit}", b.doc))
+        }));
+    }
     out.push((String::new(), String::new()));
     out.push((
-        "edit mode".into(),
-        "hex digits in the hex pane, any character in the text pane".into(),
-    ));
-    out.push((
-        "search prompt".into(),
-        "Tab kind, C-t case, C-x Unicode. A regex means bytes: \\xNN is a byte, . any byte \
+        "search".into(),
+        "A regex means bytes: \\xNN is a byte, . any byte \
          but \\n, \\w \\d \\s \\b and (?i) are ASCII, é its UTF-8 bytes; (?u) or C-x for \
          Unicode"
             .into(),

@@ -15,6 +15,7 @@ pub mod line_geom;
 pub mod line_view;
 pub mod line_worker;
 pub mod msg;
+pub mod prompt;
 pub mod runtime;
 pub mod search;
 pub mod search_worker;

@@ -1,9 +1,10 @@
 //! Typing: edit mode (hex digits and characters written at the cursor), the command and
-//! search prompts, and the save / discard / cancel question on quit.
+//! search prompts (their actions; the line editor itself is [`crate::tui::prompt`]), and the
+//! save / discard / cancel question on quit.
 
 use crate::core::source::ByteSource;
+use crate::tui::action::Action;
 use crate::tui::app::{App, Effect, InputMode, Pane, Prompt, PromptKind};
-use crate::tui::input::{Key, KeyCode};
 
 impl App {
     pub(crate) fn leave_edit(&mut self) {
@@ -85,15 +86,35 @@ impl App {
         }
     }
 
-    pub(crate) fn confirm_key(&mut self, key: Key) -> Option<Effect> {
+    /// Edit mode's own actions.
+    pub(crate) fn edit_action(&mut self, action: Action) {
+        let InputMode::Edit { low_nibble } = self.mode else {
+            return;
+        };
+        match action {
+            Action::EditBack if low_nibble => self.mode = InputMode::Edit { low_nibble: false },
+            Action::EditBack => self.goto(self.cursor().saturating_sub(1)),
+            // Text typing: Enter writes a newline byte.
+            Action::EditNewline if self.edit_pane() == Pane::Text => self.type_char('\n'),
+            _ => {
+                let keys = action.binding().keys.join(" ");
+                self.error(format!(
+                    "{keys} does nothing in the hex pane; Esc leaves edit mode"
+                ));
+            }
+        }
+    }
+
+    /// The answer to the question on quit.
+    pub(crate) fn confirm_action(&mut self, action: Action) -> Option<Effect> {
         self.mode = InputMode::Normal;
-        match key.code {
-            KeyCode::Char('s' | 'y' | 'w') => Some(Effect::Save {
+        match action {
+            Action::ConfirmSave => Some(Effect::Save {
                 force: false,
                 quit: true,
             }),
-            KeyCode::Char('k') if self.doc().is_dirty() => Some(Effect::KeepAndQuit),
-            KeyCode::Char('d' | 'n') => Some(Effect::Quit),
+            Action::ConfirmKeep if self.doc().is_dirty() => Some(Effect::KeepAndQuit),
+            Action::ConfirmDiscard => Some(Effect::Quit),
             _ => {
                 self.info("quit cancelled");
                 None
@@ -101,60 +122,63 @@ impl App {
         }
     }
 
-    pub(crate) fn prompt_key(&mut self, mut p: Prompt, key: Key) -> Option<Effect> {
-        match key.code {
-            KeyCode::Esc => {
-                self.mode = InputMode::Normal;
+    /// The prompts' actions: the line editor, history, and running what was typed.
+    pub(crate) fn prompt_action(&mut self, action: Action) -> Option<Effect> {
+        let InputMode::Prompt(mut p) = std::mem::replace(&mut self.mode, InputMode::Normal) else {
+            return None;
+        };
+        let line = &mut p.line;
+        match action {
+            Action::PromptCancel => {
                 self.message = None;
-                None
+                return None;
             }
-            KeyCode::Enter => {
-                self.mode = InputMode::Normal;
-                match p.kind {
-                    PromptKind::Command => self.command(p.text.trim()),
-                    PromptKind::Search(kind) => self.start_search(kind, &p.text),
-                }
+            Action::PromptAccept => {
+                self.histories.of_mut(p.kind).push(p.line.text());
+                return match p.kind {
+                    PromptKind::Command => self.command(p.line.text().trim()),
+                    PromptKind::Search(kind) => self.start_search(kind, p.line.text()),
+                };
             }
-            KeyCode::Tab => {
-                if let PromptKind::Search(kind) = p.kind {
-                    self.view_mut().search.kind = kind.next();
-                    p.kind = PromptKind::Search(self.view().search.kind);
-                }
-                self.mode = InputMode::Prompt(p);
-                None
+            Action::PromptComplete => return self.prompt_tab(p),
+            // Backspace on an empty line leaves the prompt.
+            Action::PromptDeleteBack if line.text().is_empty() => return None,
+            Action::PromptDeleteBack => {
+                line.delete_back();
             }
-            KeyCode::Backspace => {
-                if p.text.pop().is_none() {
-                    self.mode = InputMode::Normal;
-                } else {
-                    self.mode = InputMode::Prompt(p);
-                }
-                None
+            Action::PromptLeft => line.left(),
+            Action::PromptRight => line.right(),
+            Action::PromptHome => line.home(),
+            Action::PromptEnd => line.end(),
+            Action::PromptDelete => line.delete(),
+            Action::PromptDeleteWord => line.delete_word(),
+            Action::PromptDeleteToStart => line.delete_to_start(),
+            Action::PromptDeleteToEnd => line.delete_to_end(),
+            Action::PromptHistoryPrev | Action::PromptHistoryNext => {
+                line.recall(
+                    self.histories.of(p.kind),
+                    action == Action::PromptHistoryPrev,
+                );
             }
-            KeyCode::Char('t') if key.ctrl => {
+            Action::PromptToggleCase => {
                 self.view_mut().search.ignore_case = !self.view().search.ignore_case;
-                self.mode = InputMode::Prompt(p);
-                None
             }
-            KeyCode::Char('x') if key.ctrl => {
+            Action::PromptToggleUnicode => {
                 self.view_mut().search.unicode = !self.view().search.unicode;
-                self.mode = InputMode::Prompt(p);
-                None
             }
-            KeyCode::Char('u') if key.ctrl => {
-                p.text.clear();
-                self.mode = InputMode::Prompt(p);
-                None
-            }
-            KeyCode::Char(c) if !key.ctrl && !key.alt => {
-                p.text.push(c);
-                self.mode = InputMode::Prompt(p);
-                None
-            }
-            _ => {
-                self.mode = InputMode::Prompt(p);
-                None
-            }
+            _ => {}
         }
+        self.mode = InputMode::Prompt(p);
+        None
+    }
+
+    /// Tab in a prompt: cycles the search kind in the `/` prompt.
+    fn prompt_tab(&mut self, mut p: Prompt) -> Option<Effect> {
+        if let PromptKind::Search(kind) = p.kind {
+            self.view_mut().search.kind = kind.next();
+            p.kind = PromptKind::Search(self.view().search.kind);
+        }
+        self.mode = InputMode::Prompt(p);
+        None
     }
 }

@@ -7,6 +7,48 @@ use crate::tui::layout::Layout;
 use crate::tui::theme::Theme;
 use crate::tui::ui::put;
 
+/// The part of a prompt's `text` to draw in `room` cells so that the cursor (at byte `at`)
+/// is visible: each character with its width, then a space for the cursor at the end, and
+/// which of them has the cursor. A line that fits is shown whole; a longer one shows its end
+/// while the cursor is near it, and otherwise scrolls so the cursor sits a quarter of the
+/// room from the left edge.
+fn visible(text: &str, at: usize, room: usize) -> (Vec<(String, usize)>, usize) {
+    use unicode_width::UnicodeWidthChar;
+    let mut all: Vec<(usize, String, usize)> = text
+        .char_indices()
+        .map(|(i, c)| (i, c.to_string(), c.width().unwrap_or(0)))
+        .collect();
+    all.push((text.len(), " ".to_string(), 1));
+    let cursor = all
+        .iter()
+        .position(|(i, _, _)| *i >= at)
+        .unwrap_or(all.len() - 1);
+    let col = |k: usize| all[..k].iter().map(|c| c.2).sum::<usize>();
+    let total = col(all.len());
+    let cursor_col = col(cursor);
+    let start = total
+        .saturating_sub(room)
+        .min(cursor_col.saturating_sub(room / 4));
+    let mut out = Vec::new();
+    let mut shown_cursor = 0;
+    let mut x = 0;
+    for (k, (_, s, w)) in all.into_iter().enumerate() {
+        let c0 = x;
+        x += w;
+        if c0 < start {
+            continue;
+        }
+        if x - start > room {
+            break;
+        }
+        if k == cursor {
+            shown_cursor = out.len();
+        }
+        out.push((s, w));
+    }
+    (out, shown_cursor)
+}
+
 /// Draws the message line.
 pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
     let Some(y) = l.message_y else { return };
@@ -34,24 +76,20 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
                     )
                 }
             };
-            // Show the end of a long input.
-            let room = usize::from(l.width).saturating_sub(lead.chars().count() + 1);
-            let chars: Vec<char> = p.text.chars().collect();
-            let shown: String = chars[chars.len().saturating_sub(room)..].iter().collect();
-            put(
-                buf,
-                0,
-                y,
-                &format!("{lead}{shown}"),
-                ratatui::style::Style::new(),
-            );
-            put(
-                buf,
-                lead.chars().count() + shown.chars().count(),
-                y,
-                " ",
-                theme.cursor_active(ratatui::style::Style::new()),
-            );
+            let lead_w = unicode_width::UnicodeWidthStr::width(lead.as_str());
+            put(buf, 0, y, &lead, ratatui::style::Style::new());
+            let room = usize::from(l.width).saturating_sub(lead_w);
+            let (cells, cursor) = visible(p.line.text(), p.line.cursor(), room);
+            let mut x = lead_w;
+            for (i, (s, w)) in cells.iter().enumerate() {
+                let style = if i == cursor {
+                    theme.cursor_active(ratatui::style::Style::new())
+                } else {
+                    ratatui::style::Style::new()
+                };
+                put(buf, x, y, s, style);
+                x += w;
+            }
         }
         _ => match &app.message {
             Some((m, Severity::Error)) => put(buf, 0, y, m, theme.error()),
@@ -64,5 +102,41 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
                 theme.dim(),
             ),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible;
+
+    fn shown(text: &str, at: usize, room: usize) -> (String, usize) {
+        let (cells, cursor) = visible(text, at, room);
+        (cells.into_iter().map(|(s, _)| s).collect(), cursor)
+    }
+
+    #[test]
+    fn a_short_line_is_shown_whole_with_the_cursor_where_it_is() {
+        assert_eq!(shown("0x20", 4, 20), ("0x20 ".into(), 4));
+        assert_eq!(shown("0x20", 0, 20), ("0x20 ".into(), 0));
+    }
+
+    #[test]
+    fn a_long_line_scrolls_to_keep_the_cursor_visible() {
+        let text = "abcdefghijklmnopqrstuvwxyz";
+        // At the end: the end is shown.
+        assert_eq!(shown(text, 26, 8), ("tuvwxyz ".into(), 7));
+        // At the start: the start is shown.
+        assert_eq!(shown(text, 0, 8), ("abcdefgh".into(), 0));
+        // In the middle: the cursor two cells from the left.
+        let (s, c) = shown(text, 10, 8);
+        assert_eq!((s.as_str(), c), ("ijklmnop", 2));
+    }
+
+    #[test]
+    fn wide_characters_count_two_cells() {
+        let (cells, cursor) = visible("中中中中中", 15, 5);
+        let w: usize = cells.iter().map(|c| c.1).sum();
+        assert!(w <= 5, "{cells:?}");
+        assert_eq!(cells[cursor].0, " ");
     }
 }
