@@ -8,23 +8,14 @@
 mod support;
 
 use std::collections::BTreeSet;
+
+use support::rust_files;
 use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 use maphex::cli::Cli;
 use maphex::tui::commands::COMMANDS;
 
-/// Every `.rs` file under `dir`.
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
 
 /// The string literals of `src` (outside comments and `#[cfg(test)]` modules), unescaped
 /// only as far as the checks need (escapes are kept as written).

@@ -133,3 +133,15 @@ pub fn rerun_unprivileged(test: &str) -> bool {
     );
     true
 }
+
+/// Every `.rs` file under `dir` (tests that read the source: hints, layers).
+pub fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
