@@ -95,6 +95,8 @@ pub struct App {
     pub pending: Option<char>,
     /// Colours set in the config file.
     pub colors: crate::tui::config::Colors,
+    /// The candidates of the last Tab in the `:` prompt (`tui::complete`).
+    pub wildmenu: Option<crate::tui::complete::Wildmenu>,
 }
 
 /// How bytes are copied.
@@ -191,6 +193,7 @@ impl App {
             register: Vec::new(),
             pending: None,
             colors: crate::tui::config::Colors::default(),
+            wildmenu: None,
         }
     }
 

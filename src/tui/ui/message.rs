@@ -52,6 +52,12 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
                 " ",
                 theme.cursor_active(ratatui::style::Style::new()),
             );
+            // The candidates of the last Tab, while the text is still what Tab left.
+            let end = lead.chars().count() + shown.chars().count() + 1;
+            if let Some(w) = app.wildmenu.as_ref().filter(|w| w.line == p.text) {
+                let room = usize::from(l.width).saturating_sub(end + 2);
+                put(buf, end + 2, y, &w.display(room), theme.dim());
+            }
         }
         _ => match &app.message {
             Some((m, Severity::Error)) => put(buf, 0, y, m, theme.error()),
