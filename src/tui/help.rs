@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::action::ACTIONS;
-use crate::tui::commands::{self, COMMAND_TABLE};
+use crate::tui::commands::COMMAND_TABLE;
 use crate::tui::settings::SETTINGS;
 
 /// Lines of the help text: (keys, description).
@@ -34,7 +34,13 @@ pub fn lines() -> Vec<(String, String)> {
         "also :OFFSET (0x100, +16, 50%, end-16)".into(),
     ));
     for c in COMMAND_TABLE {
-        out.push((commands::usage(c), c.doc.to_string()));
+        let names: Vec<String> = c.names.iter().map(|n| format!(":{n}")).collect();
+        let doc = if c.args.is_empty() {
+            c.doc.to_string()
+        } else {
+            format!("{}: {}", c.args, c.doc)
+        };
+        out.push((names.join(" "), doc));
     }
     out.push((String::new(), String::new()));
     out.push((
@@ -43,8 +49,13 @@ pub fn lines() -> Vec<(String, String)> {
     ));
     for set in SETTINGS {
         out.push((
-            format!("{} {}", set.name, set.kind.expected(false)),
-            format!("{} (default {})", set.doc, set.show(set.default)),
+            set.name.to_string(),
+            format!(
+                "{}: {} [default {}]",
+                set.doc,
+                set.kind.expected(false),
+                set.show(set.default)
+            ),
         ));
     }
     out
