@@ -16,6 +16,7 @@ use maphex::tui::config::{self, Config, ConfigWarning, Problem};
 use maphex::tui::input::{Key, KeyCode};
 use maphex::tui::keymap::Keymap;
 use maphex::tui::layout::Cols;
+use maphex::tui::settings::Value;
 use proptest::prelude::*;
 use ratatui::style::Color;
 
@@ -39,7 +40,7 @@ text = false
 inspector = true
 endian = "big"
 encoding = "latin1"
-squeeze = true
+# a comment where squeeze was (removed; it did nothing)
 mode = "readonly"
 
 [search]
@@ -69,35 +70,46 @@ search_next = "j"
 fn a_full_valid_file_sets_everything() {
     let (c, w) = parse(FULL);
     assert!(w.is_empty(), "{w:?}");
-    let v = c.view;
-    assert_eq!(v.cols, Some(Cols::Fixed(16)));
-    assert_eq!(v.group, Some(4));
-    assert_eq!(v.decimal_offsets, Some(true));
+    let get = |name: &str| c.get(name).unwrap_or_else(|| panic!("{name} not set"));
+    assert_eq!(get("cols"), Value::Cols(Cols::Fixed(16)));
+    assert_eq!(get("group"), Value::Num(4));
+    assert_eq!(get("offsets"), Value::Bool(true));
     assert_eq!(
-        (v.hex, v.text, v.inspector),
-        (Some(true), Some(false), Some(true))
+        (get("hex"), get("text"), get("inspector")),
+        (Value::Bool(true), Value::Bool(false), Value::Bool(true))
     );
-    assert_eq!(v.endian, Some(Endian::Big));
-    assert_eq!(v.encoding, Some(Encoding::Latin1));
-    assert_eq!(v.squeeze, Some(true));
-    assert_eq!(v.mode, Some(Mode::ReadOnly));
-    assert_eq!(c.search.kind, Some(QueryKind::Hex));
-    assert_eq!(c.search.ignore_case, Some(true));
-    assert_eq!(c.search.max_matches, Some(500));
-    let k = c.colors;
-    assert_eq!(k.class(ByteClass::Null), Some(Color::DarkGray));
+    assert_eq!(get("endian"), Value::Endian(Endian::Big));
+    assert_eq!(get("encoding"), Value::Encoding(Encoding::Latin1));
+    assert_eq!(get("mode"), Value::Mode(Mode::ReadOnly));
+    assert_eq!(get("kind"), Value::Kind(QueryKind::Hex));
+    assert_eq!(get("ignore_case"), Value::Bool(true));
+    assert_eq!(get("max_matches"), Value::Num(500));
+    let color = |name: &str| match get(name) {
+        Value::Color(c) => c,
+        v => panic!("{name} = {v:?}"),
+    };
+    assert_eq!(color("null"), Some(Color::DarkGray));
+    assert_eq!(color("printable"), Some(Color::Rgb(0xff, 0x88, 0)));
+    assert_eq!(color("whitespace"), Some(Color::Indexed(42)));
+    assert_eq!(color("control"), Some(Color::LightMagenta));
+    assert_eq!(color("non_ascii"), Some(Color::Yellow));
+    assert_eq!(color("offset"), Some(Color::Reset));
+    assert_eq!(color("changed"), Some(Color::LightRed));
+    assert_eq!(color("match"), Some(Color::Rgb(0x5a, 0x46, 0)));
+    assert_eq!(color("current_match"), Some(Color::Indexed(208)));
+    assert_eq!(color("selection"), Some(Color::Blue));
+    // And they reach the app's colours, which the theme reads.
+    let mut app = maphex::tui::app::App::new(
+        maphex::core::document::Document::from_bytes("t", b"x".to_vec()),
+        (80, 24),
+    );
+    assert!(c.apply(&mut app).is_empty());
     assert_eq!(
-        k.class(ByteClass::Printable),
-        Some(Color::Rgb(0xff, 0x88, 0))
+        app.colors.class(ByteClass::Whitespace),
+        Some(Color::Indexed(42))
     );
-    assert_eq!(k.class(ByteClass::Whitespace), Some(Color::Indexed(42)));
-    assert_eq!(k.class(ByteClass::Control), Some(Color::LightMagenta));
-    assert_eq!(k.class(ByteClass::NonAscii), Some(Color::Yellow));
-    assert_eq!(k.offset, Some(Color::Reset));
-    assert_eq!(k.changed, Some(Color::LightRed));
-    assert_eq!(k.matched, Some(Color::Rgb(0x5a, 0x46, 0)));
-    assert_eq!(k.current_match, Some(Color::Indexed(208)));
-    assert_eq!(k.selection, Some(Color::Blue));
+    assert_eq!(app.settings.group, 4);
+    assert_eq!(app.view().search.store_cap, 500);
     let keys: Vec<(Action, String, usize)> = c
         .keys
         .iter()
@@ -112,6 +124,16 @@ fn a_full_valid_file_sets_everything() {
             (Action::SearchNext, "j".to_string(), 35),
         ]
     );
+}
+
+#[test]
+fn squeeze_is_gone_and_says_so() {
+    let (c, w) = parse("[view]\nsqueeze = true\ngroup = 2\n");
+    assert_eq!(lines(&w), [Some(2)], "{w:?}");
+    let msg = w[0].to_string();
+    assert!(msg.contains("view.squeeze was removed"), "{msg}");
+    assert!(msg.contains("delete the line"), "{msg}");
+    assert_eq!(c.get("group"), Some(Value::Num(2)), "the rest applies");
 }
 
 #[test]
@@ -172,10 +194,10 @@ a = 1
         "{w:#?}"
     );
     // The rest applied.
-    assert_eq!(c.view.cols, Some(Cols::Fixed(16)));
-    assert_eq!(c.view.group, None);
-    assert_eq!(c.colors.null, Some(Color::Blue));
-    assert_eq!(c.colors.printable, None);
+    assert_eq!(c.get("cols"), Some(Value::Cols(Cols::Fixed(16))));
+    assert_eq!(c.get("group"), None);
+    assert_eq!(c.get("null"), Some(Value::Color(Some(Color::Blue))));
+    assert_eq!(c.get("printable"), None);
     let bound: Vec<_> = c.keys.iter().map(|b| (b.action, b.key.display())).collect();
     assert_eq!(
         bound,
@@ -255,8 +277,8 @@ redo = [\"C-r\", 7]
 #[test]
 fn both_panes_off_keeps_the_hex_pane() {
     let (c, w) = parse("[view]\nhex = false\ntext = false\n");
-    assert_eq!(c.view.hex, Some(true));
-    assert_eq!(c.view.text, Some(false));
+    assert_eq!(c.get("hex"), Some(Value::Bool(true)));
+    assert_eq!(c.get("text"), Some(Value::Bool(false)));
     assert_eq!(lines(&w), [Some(3)], "{w:?}");
 }
 
@@ -361,7 +383,7 @@ fn the_default_file_is_read_from_xdg_config_home() {
     let (c, w) = config::load_with(None, move |name: &str| {
         (name == "XDG_CONFIG_HOME").then(|| xdg.clone())
     });
-    assert_eq!(c.view.group, Some(2));
+    assert_eq!(c.get("group"), Some(Value::Num(2)));
     assert_eq!(lines(&w), [Some(3)]);
     assert_eq!(w[0].path, file);
 }

@@ -253,7 +253,7 @@ fn help_stops_scrolling_at_its_end() {
     let bottom = rows.iter().rposition(|r| r.contains('└')).unwrap();
     let last_inner = &rows[bottom - 1];
     assert!(
-        last_inner.contains(":recover"),
+        last_inner.contains("[default default]"),
         "the last help line is not at the bottom:\n{}",
         rows.join("\n")
     );

@@ -1061,7 +1061,7 @@ fn bad_set_values_give_an_error_and_change_nothing() {
         ("set endian middle", "bad value 'middle' for endian"),
         ("set encoding ebcdic", "bad value"),
         ("set colour red", "unknown option 'colour'"),
-        ("set", "unknown option ''"),
+        ("set nosuch?", "unknown option 'nosuch'"),
     ] {
         cmd(&mut s, line);
         assert_eq!(

@@ -16,7 +16,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
 use crate::core::document::{Document, Mode, OpenConfig};
-use crate::tui::layout::Cols;
+use crate::tui::settings::{self, Setting, Value};
 
 /// maphex: a terminal hex/text viewer-editor that reads files through a memory map.
 #[derive(Debug, Parser)]
@@ -46,12 +46,12 @@ pub struct OpenArgs {
     /// Write-through: edits land in the file at once (a shared writable mapping).
     #[arg(short = 'w', long)]
     pub write_through: bool,
-    /// Bytes per row: a number, or `auto` to fit the terminal width [default: auto].
-    #[arg(long, value_parser = parse_cols)]
-    pub cols: Option<Cols>,
-    /// Text pane encoding: utf8, ascii or latin1 [default: utf8].
-    #[arg(long, value_parser = parse_encoding)]
-    pub encoding: Option<crate::core::text::Encoding>,
+    /// Bytes per row (the `cols` setting; its parser, range and doc come from the table).
+    #[arg(long, value_name = "N|auto", value_parser = settings::flag("cols"), help = flag_help("cols"))]
+    pub cols: Option<Value>,
+    /// How the text pane decodes bytes (the `encoding` setting).
+    #[arg(long, value_name = "NAME", value_parser = settings::flag("encoding"), help = flag_help("encoding"))]
+    pub encoding: Option<Value>,
     /// Open for writing even when another maphex holds the file's lock.
     #[arg(long)]
     pub force_write: bool,
@@ -80,21 +80,26 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
 }
 
-fn parse_encoding(s: &str) -> Result<crate::core::text::Encoding, String> {
-    s.parse()
-        .map_err(|e: crate::core::text::UnknownEncoding| e.to_string())
+/// A flag's help from the settings table: the doc, the values and the default.
+fn flag_help(name: &str) -> String {
+    match settings::by_name(name) {
+        Some(s) => format!(
+            "{}: {} [default: {}; config: {}]",
+            s.doc,
+            s.kind.expected(false),
+            s.show(s.default),
+            s.path()
+        ),
+        None => String::new(),
+    }
 }
 
-fn parse_cols(s: &str) -> Result<Cols, String> {
-    if s.eq_ignore_ascii_case("auto") {
-        return Ok(Cols::Auto);
-    }
-    match s.parse::<usize>() {
-        Ok(n) if (1..=4096).contains(&n) => Ok(Cols::Fixed(n)),
-        _ => Err(format!(
-            "'{s}' is not a column count: give 1 to 4096, or auto"
-        )),
-    }
+/// The flags that set options, as (setting, value), to apply after the config file's.
+fn flag_values(args: &OpenArgs) -> Vec<(&'static Setting, Value)> {
+    [("cols", args.cols), ("encoding", args.encoding)]
+        .into_iter()
+        .filter_map(|(name, v)| Some((settings::by_name(name)?, v?)))
+        .collect()
 }
 
 /// Opens a document, turning the error into one line that names the path and the cause.
@@ -302,7 +307,10 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
     } else if args.write_through {
         Mode::WriteThrough
     } else {
-        config.view.mode.unwrap_or_default()
+        match config.get("mode") {
+            Some(Value::Mode(m)) => m,
+            _ => Mode::default(),
+        }
     };
     let need_terminal = || -> Result<()> {
         if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
@@ -337,55 +345,21 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
         let _ = writeln!(std::io::stderr(), "maphex: {w}");
     }
     let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let cols = args.cols.or(config.view.cols).unwrap_or(Cols::Auto);
-    let encoding = args.encoding.or(config.view.encoding);
+    let flags = flag_values(args);
     crate::tui::runtime::run(doc, stdin, |app| {
-        config.apply_keys(&mut app.keymap);
-        app.cols = cols;
         app.no_color = no_color;
-        app.colors = config.colors;
-        let v = &config.view;
-        if let Some(x) = v.group {
-            app.settings.group = x;
-        }
-        if let Some(x) = v.decimal_offsets {
-            app.settings.decimal_offsets = x;
-        }
-        if let Some(x) = v.hex {
-            app.settings.show_hex = x;
-        }
-        if let Some(x) = v.text {
-            app.settings.show_text = x;
-        }
-        if let Some(x) = v.inspector {
-            app.settings.inspector = x;
-        }
-        if let Some(x) = v.endian {
-            app.settings.endian = x;
-        }
-        if let Some(x) = encoding {
-            app.settings.encoding = x;
-        }
-        app.view_mut().pane = app.edit_pane();
-        let s = &config.search;
-        if let Some(x) = s.kind {
-            app.view_mut().search.kind = x;
-        }
-        if let Some(x) = s.ignore_case {
-            app.view_mut().search.ignore_case = x;
-        }
-        if let Some(x) = s.unicode {
-            app.view_mut().search.unicode = x;
-        }
-        if let Some(x) = s.max_matches {
-            app.view_mut().search.store_cap = x;
-        }
-        if let Some(w) = warnings.first() {
-            let more = warnings.len() - 1;
+        // The file's options, then the flags' (which win); the mode was used to open.
+        let mut refused = config.apply(app);
+        refused.extend(settings::apply_all(app, &flags));
+        let problems: Vec<String> = (warnings.iter().map(ToString::to_string))
+            .chain(refused)
+            .collect();
+        if let Some(first) = problems.first() {
+            let more = problems.len() - 1;
             app.error(if more > 0 {
-                format!("{w} (+{more} more)")
+                format!("{first} (+{more} more)")
             } else {
-                w.to_string()
+                first.clone()
             });
         }
     })

@@ -147,6 +147,8 @@ pub struct App {
     pub colors: crate::tui::config::Colors,
     /// The prompts' histories.
     pub histories: Histories,
+    /// The candidates of the last Tab in the `:` prompt (`tui::complete`).
+    pub wildmenu: Option<crate::tui::complete::Wildmenu>,
 }
 
 /// How bytes are copied.
@@ -246,6 +248,7 @@ impl App {
             pending: None,
             colors: crate::tui::config::Colors::default(),
             histories: Histories::default(),
+            wildmenu: None,
         }
     }
 

@@ -1,18 +1,248 @@
-//! The `:` command line: saving and quitting, offsets, `:set` options, `:line`, `:y`, `:fill`.
+//! The `:` command line, as data: one table ([`COMMAND_TABLE`]) of names, arguments, docs,
+//! what Tab completes in the argument, and the handler. [`App::command`] looks the name up
+//! there (anything else is an offset such as `:0x100`, `:end`); the help overlay, the
+//! README's commands table ([`markdown_table`], checked by a test), Tab completion and the
+//! hint checker (`tests/hints.rs`, through [`names`]) read it too.
+
+use std::fmt::Write as _;
 
 use crate::core::expr;
-use crate::core::inspector::Endian;
 use crate::tui::app::{App, CopyFormat, Effect};
-use crate::tui::layout::Cols;
 use crate::tui::msg::Recover;
 
-/// Every `:` command name [`App::command`] knows (besides offsets such as `:0x100`, `:end`),
-/// so that a test can check each hint that names one (`tests/hints.rs`), and another that
-/// each of these is really handled.
-pub const COMMANDS: &[&str] = &[
-    "w", "w!", "wq", "x", "wq!", "x!", "q", "quit", "q!", "quit!", "e!", "help", "h", "goto",
-    "line", "l", "y", "yank", "fill", "recover", "set",
+/// What Tab completes in a command's argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Completes {
+    /// Nothing.
+    Nothing,
+    /// A file path.
+    Path,
+    /// A setting name, then one of its values (`:set`).
+    Setting,
+    /// One of these words.
+    Words(&'static [&'static str]),
+}
+
+/// One `:` command.
+pub struct Command {
+    /// Its names: the first is the one shown, the others are aliases.
+    pub names: &'static [&'static str],
+    /// Its arguments as the help shows them (`""`: none; `[X]`: optional).
+    pub args: &'static str,
+    /// What it does.
+    pub doc: &'static str,
+    /// What Tab completes in its argument.
+    pub completes: Completes,
+    /// Runs it with the argument (trimmed; empty when none was given).
+    run: fn(&mut App, &str) -> Option<Effect>,
+}
+
+impl Command {
+    /// True when it takes no argument at all.
+    pub fn takes_none(&self) -> bool {
+        self.args.is_empty()
+    }
+}
+
+const YANK_FORMATS: &[&str] = &["hex", "text", "c"];
+const RECOVER_WHATS: &[&str] = &["rollback", "keep", "apply", "discard"];
+
+/// Every `:` command.
+pub static COMMAND_TABLE: &[Command] = &[
+    Command {
+        names: &["w"],
+        args: "[PATH]",
+        doc: "save the edits in place; with PATH, save them to that file",
+        completes: Completes::Path,
+        run: |_, path| {
+            Some(if path.is_empty() {
+                Effect::Save {
+                    force: false,
+                    quit: false,
+                }
+            } else {
+                Effect::SaveAs {
+                    path: path.to_string(),
+                    force: false,
+                }
+            })
+        },
+    },
+    Command {
+        names: &["w!"],
+        args: "[PATH]",
+        doc: "save even over a file changed on disk or opened read-only",
+        completes: Completes::Path,
+        run: |_, path| {
+            Some(if path.is_empty() {
+                Effect::Save {
+                    force: true,
+                    quit: false,
+                }
+            } else {
+                Effect::SaveAs {
+                    path: path.to_string(),
+                    force: true,
+                }
+            })
+        },
+    },
+    Command {
+        names: &["wq", "x"],
+        args: "",
+        doc: "save and quit",
+        completes: Completes::Nothing,
+        run: |_, _| {
+            Some(Effect::Save {
+                force: false,
+                quit: true,
+            })
+        },
+    },
+    Command {
+        names: &["wq!", "x!"],
+        args: "",
+        doc: "save as :w! does, and quit",
+        completes: Completes::Nothing,
+        run: |_, _| {
+            Some(Effect::Save {
+                force: true,
+                quit: true,
+            })
+        },
+    },
+    Command {
+        names: &["q", "quit"],
+        args: "",
+        doc: "quit; refused while there are unsaved edits",
+        completes: Completes::Nothing,
+        run: |app, _| {
+            if app.doc().is_dirty() {
+                app.error("unsaved edits: :w saves, :q! quits without saving, :wq does both");
+                None
+            } else {
+                Some(Effect::Quit)
+            }
+        },
+    },
+    Command {
+        names: &["q!", "quit!"],
+        args: "",
+        doc: "quit without saving",
+        completes: Completes::Nothing,
+        run: |_, _| Some(Effect::Quit),
+    },
+    Command {
+        names: &["e!"],
+        args: "",
+        doc: "discard every unsaved edit",
+        completes: Completes::Nothing,
+        run: |_, _| Some(Effect::Discard),
+    },
+    Command {
+        names: &["help", "h"],
+        args: "",
+        doc: "show the help",
+        completes: Completes::Nothing,
+        run: |app, _| {
+            app.show_help = true;
+            None
+        },
+    },
+    Command {
+        names: &["goto"],
+        args: "OFFSET",
+        doc: "go to an offset: 0x100, +16, 50%, end-16 (:OFFSET alone does the same)",
+        completes: Completes::Nothing,
+        run: App::jump_expr,
+    },
+    Command {
+        names: &["line", "l"],
+        args: "N",
+        doc: "go to the start of text line N",
+        completes: Completes::Nothing,
+        run: App::goto_line,
+    },
+    Command {
+        names: &["y", "yank"],
+        args: "[hex|text|c]",
+        doc: "copy the selection as hex, as raw text or as a C array",
+        completes: Completes::Words(YANK_FORMATS),
+        run: |app, fmt| {
+            let format = match fmt {
+                "" | "hex" => CopyFormat::Hex,
+                "text" | "raw" => CopyFormat::Text,
+                "c" | "carray" => CopyFormat::CArray,
+                other => {
+                    app.error(format!("unknown copy format '{other}': use hex, text or c"));
+                    return None;
+                }
+            };
+            app.yank(format)
+        },
+    },
+    Command {
+        names: &["fill"],
+        args: "HEX",
+        doc: "fill the selection with a byte pattern such as de ad",
+        completes: Completes::Nothing,
+        run: App::fill,
+    },
+    Command {
+        names: &["recover"],
+        args: "rollback|keep|apply|discard",
+        doc: "settle an interrupted save (rollback, keep) or an earlier session's edits (apply, discard)",
+        completes: Completes::Words(RECOVER_WHATS),
+        run: App::recover,
+    },
+    Command {
+        names: &["set"],
+        args: "[NAME [VALUE] | NAME?]",
+        doc: "set an option (see Settings); NAME? shows it, :set alone lists them all",
+        completes: Completes::Setting,
+        run: |app, opt| {
+            app.set_command(opt);
+            None
+        },
+    },
 ];
+
+/// The command named `name` (any of its names).
+pub fn by_name(name: &str) -> Option<&'static Command> {
+    COMMAND_TABLE.iter().find(|c| c.names.contains(&name))
+}
+
+/// Every command name, aliases included.
+pub fn names() -> Vec<&'static str> {
+    COMMAND_TABLE
+        .iter()
+        .flat_map(|c| c.names.iter().copied())
+        .collect()
+}
+
+/// How a command is written in the help: `:w [PATH]`, with its aliases.
+pub fn usage(c: &Command) -> String {
+    let names: Vec<String> = c.names.iter().map(|n| format!(":{n}")).collect();
+    if c.args.is_empty() {
+        names.join(" ")
+    } else {
+        format!("{} {}", names.join(" "), c.args)
+    }
+}
+
+/// The README's `:` commands table.
+pub fn markdown_table() -> String {
+    let mut s = String::from("| command | what it does |\n| --- | --- |\n");
+    for c in COMMAND_TABLE {
+        let _ = writeln!(
+            s,
+            "| `{}` | {} |",
+            usage(c).replace('|', "\\|"),
+            c.doc.replace('|', "\\|")
+        );
+    }
+    s
+}
 
 impl App {
     /// Runs a `:` command line.
@@ -21,66 +251,16 @@ impl App {
             Some((n, a)) => (n, a.trim()),
             None => (cmd, ""),
         };
-        match (name, arg) {
-            ("", _) => None,
-            ("w", "") => Some(Effect::Save {
-                force: false,
-                quit: false,
-            }),
-            ("w!", "") => Some(Effect::Save {
-                force: true,
-                quit: false,
-            }),
-            ("w" | "w!", path) => Some(Effect::SaveAs {
-                path: path.to_string(),
-                force: name == "w!",
-            }),
-            ("wq" | "x", "") => Some(Effect::Save {
-                force: false,
-                quit: true,
-            }),
-            ("wq!" | "x!", "") => Some(Effect::Save {
-                force: true,
-                quit: true,
-            }),
-            ("q" | "quit", "") => {
-                if self.doc().is_dirty() {
-                    self.error("unsaved edits: :w saves, :q! quits without saving, :wq does both");
-                    None
-                } else {
-                    Some(Effect::Quit)
-                }
-            }
-            ("q!" | "quit!", "") => Some(Effect::Quit),
-            ("e!", "") => Some(Effect::Discard),
-            ("help" | "h", "") => {
-                self.show_help = true;
+        if name.is_empty() {
+            return None;
+        }
+        match by_name(name) {
+            Some(c) if c.takes_none() && !arg.is_empty() => {
+                self.error(format!(":{name} takes no argument"));
                 None
             }
-            ("goto", off) => self.jump_expr(off),
-            ("line" | "l", n) => {
-                self.goto_line(n);
-                None
-            }
-            ("y" | "yank", fmt) => {
-                let format = match fmt {
-                    "" | "hex" => CopyFormat::Hex,
-                    "text" | "raw" => CopyFormat::Text,
-                    "c" | "carray" => CopyFormat::CArray,
-                    other => {
-                        self.error(format!("unknown copy format '{other}': use hex, text or c"));
-                        return None;
-                    }
-                };
-                self.yank(format)
-            }
-            ("fill", pattern) => self.fill(pattern),
-            ("recover", what) => self.recover(what),
-            ("set", opt) => {
-                self.set_option(opt);
-                None
-            }
-            _ => self.jump_expr(cmd),
+            Some(c) => (c.run)(self, arg),
+            None => self.jump_expr(cmd),
         }
     }
 
@@ -115,95 +295,30 @@ impl App {
         // The file work is the runtime's; what it finds comes back as `Msg::Recovered`.
         Some(Effect::Recover(action))
     }
+}
 
-    /// `:set NAME VALUE`.
-    fn set_option(&mut self, opt: &str) {
-        let (name, value) = match opt.split_once(|c: char| c.is_whitespace() || c == '=') {
-            Some((n, v)) => (n.trim(), v.trim()),
-            None => (opt.trim(), ""),
-        };
-        let on = |v: &str| match v {
-            "" | "on" | "true" | "yes" => Some(true),
-            "off" | "false" | "no" => Some(false),
-            _ => None,
-        };
-        let ok = match name {
-            "cols" => match value {
-                "auto" => {
-                    self.cols = Cols::Auto;
-                    true
-                }
-                n => match n.parse::<usize>() {
-                    Ok(n) if (1..=4096).contains(&n) => {
-                        self.cols = Cols::Fixed(n);
-                        true
-                    }
-                    _ => false,
-                },
-            },
-            "group" => match value.parse::<usize>() {
-                Ok(g @ (1 | 2 | 4 | 8)) => {
-                    self.settings.group = g;
-                    true
-                }
-                _ => false,
-            },
-            "offsets" => match value {
-                "hex" => {
-                    self.settings.decimal_offsets = false;
-                    true
-                }
-                "dec" | "decimal" => {
-                    self.settings.decimal_offsets = true;
-                    true
-                }
-                _ => false,
-            },
-            "hex" => on(value).map(|b| self.settings.show_hex = b).is_some(),
-            "text" => on(value).map(|b| self.settings.show_text = b).is_some(),
-            "inspector" => on(value).map(|b| self.settings.inspector = b).is_some(),
-            "endian" => match value {
-                "le" | "little" => {
-                    self.settings.endian = Endian::Little;
-                    true
-                }
-                "be" | "big" => {
-                    self.settings.endian = Endian::Big;
-                    true
-                }
-                _ => false,
-            },
-            "encoding" => match value.parse() {
-                Ok(e) => {
-                    self.settings.encoding = e;
-                    true
-                }
-                Err(_) => false,
-            },
-            _ => {
-                self.error(format!(
-                    "unknown option '{name}': cols, group, offsets, hex, text, inspector, endian, encoding"
-                ));
-                return;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_documented() {
+        let mut seen = std::collections::HashSet::new();
+        for c in COMMAND_TABLE {
+            assert!(!c.doc.is_empty(), "{:?}", c.names);
+            for n in c.names {
+                assert!(seen.insert(*n), ":{n} twice");
             }
-        };
-        if ok && !self.settings.show_hex && !self.settings.show_text {
-            // One pane always stays: undo the change that would hide both.
-            if name == "hex" {
-                self.settings.show_hex = true;
-            } else {
-                self.settings.show_text = true;
-            }
-            self.error("one of the hex and text panes stays on; turn the other on first");
-            return;
         }
-        if ok {
-            // Typing goes to a pane on screen: hiding the one with the cursor moves it over.
-            self.view_mut().pane = self.edit_pane();
-            self.scroll_to_cursor();
-            self.info(format!("set {name} {value}"));
-        } else {
-            self.error(format!("bad value '{value}' for {name}"));
-        }
+    }
+
+    #[test]
+    fn readme_commands_table_matches_the_command_table() {
+        let readme = include_str!("../../README.md");
+        let table = markdown_table();
+        assert!(
+            readme.contains(&table),
+            "README commands table is stale; it should read:\n{table}"
+        );
     }
 }

@@ -1,5 +1,5 @@
-//! The help overlay's content and geometry, generated from the action table (never a
-//! hand-written key list): what `ui::help` draws, and how far it can scroll, so that the app
+//! The help overlay's content and geometry, generated from the action, command and settings
+//! tables (never a hand-written list): what `ui::help` draws, and how far it can scroll, so that the app
 //! stops scrolling at its end.
 
 use ratatui::layout::Rect;
@@ -7,8 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::action::{KeyMode, in_mode};
+use crate::tui::commands::COMMAND_TABLE;
+use crate::tui::settings::SETTINGS;
 
-/// Lines of the help text: (keys, description).
+/// Lines of the help text: (keys, description): the keys of every mode, the `:` commands and
+/// the settings, each from its table.
 pub fn lines() -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for mode in KeyMode::ALL {
@@ -29,15 +32,36 @@ pub fn lines() -> Vec<(String, String)> {
          Unicode"
             .into(),
     ));
+    out.push((String::new(), String::new()));
     out.push((
-        "commands".into(),
-        ":w  :w!  :w PATH  :wq  :q  :q!  :e!  :OFFSET  :line N".into(),
+        ": commands".into(),
+        "also :OFFSET (0x100, +16, 50%, end-16)".into(),
     ));
+    for c in COMMAND_TABLE {
+        let names: Vec<String> = c.names.iter().map(|n| format!(":{n}")).collect();
+        let doc = if c.args.is_empty() {
+            c.doc.to_string()
+        } else {
+            format!("{}: {}", c.args, c.doc)
+        };
+        out.push((names.join(" "), doc));
+    }
+    out.push((String::new(), String::new()));
     out.push((
-        String::new(),
-        ":set cols|group|offsets|hex|text|inspector|endian|encoding VALUE".into(),
+        "settings".into(),
+        ":set NAME VALUE, :set NAME? shows one, :set lists all; also in the config file".into(),
     ));
-    out.push((String::new(), ":y hex|text|c  :fill HEX  :recover".into()));
+    for set in SETTINGS {
+        out.push((
+            set.name.to_string(),
+            format!(
+                "{}: {} [default {}]",
+                set.doc,
+                set.kind.expected(false),
+                set.show(set.default)
+            ),
+        ));
+    }
     out
 }
 

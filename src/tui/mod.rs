@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod commands;
+pub mod complete;
 pub mod config;
 pub mod harness;
 pub mod help;
@@ -20,6 +21,7 @@ pub mod runtime;
 pub mod search;
 pub mod search_worker;
 pub mod selection;
+pub mod settings;
 pub mod stdin_worker;
 pub mod theme;
 pub mod typing;

@@ -177,6 +177,8 @@ impl App {
         if let PromptKind::Search(kind) = p.kind {
             self.view_mut().search.kind = kind.next();
             p.kind = PromptKind::Search(self.view().search.kind);
+        } else {
+            self.complete_prompt(&mut p);
         }
         self.mode = InputMode::Prompt(p);
         None

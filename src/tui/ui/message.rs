@@ -90,6 +90,12 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
                 put(buf, x, y, s, style);
                 x += w;
             }
+            // The candidates of the last Tab, while the text is still what Tab left.
+            let end = x + 1;
+            if let Some(w) = app.wildmenu.as_ref().filter(|w| w.line == p.text()) {
+                let room = usize::from(l.width).saturating_sub(end + 2);
+                put(buf, end + 2, y, &w.display(room), theme.dim());
+            }
         }
         _ => match &app.message {
             Some((m, Severity::Error)) => put(buf, 0, y, m, theme.error()),
