@@ -144,11 +144,11 @@ pub struct App {
     /// A key that waits for a second one (`m` or `'`).
     pub pending: Option<char>,
     /// Colours set in the config file.
-    pub colors: crate::tui::config::Colors,
+    pub colors: crate::tui::theme::Colors,
     /// The prompts' histories.
     pub histories: Histories,
     /// The candidates of the last Tab in the `:` prompt (`tui::complete`).
-    pub wildmenu: Option<crate::tui::complete::Wildmenu>,
+    pub wildmenu: Option<crate::tui::wildmenu::Wildmenu>,
 }
 
 /// How bytes are copied.
@@ -173,41 +173,7 @@ impl CopyFormat {
     }
 }
 
-/// What is shown and how.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ViewOpts {
-    /// Bytes per group in the hex pane (1, 2, 4 or 8).
-    pub group: usize,
-    /// Offsets in decimal instead of hex.
-    pub decimal_offsets: bool,
-    /// The hex pane is shown.
-    pub show_hex: bool,
-    /// The text pane is shown.
-    pub show_text: bool,
-    /// The data inspector is shown.
-    pub inspector: bool,
-    /// Byte order of the inspector.
-    pub endian: crate::core::inspector::Endian,
-    /// How the text pane decodes bytes.
-    pub encoding: crate::core::text::Encoding,
-    /// The line view replaces the hex and text panes.
-    pub line_view: bool,
-}
-
-impl Default for ViewOpts {
-    fn default() -> Self {
-        Self {
-            group: 8,
-            decimal_offsets: false,
-            show_hex: true,
-            show_text: true,
-            inspector: false,
-            endian: crate::core::inspector::Endian::Little,
-            encoding: crate::core::text::Encoding::Utf8,
-            line_view: false,
-        }
-    }
-}
+pub use crate::tui::options::ViewOpts;
 
 impl App {
     /// A new app on a document, for a terminal of `size`.
@@ -246,7 +212,7 @@ impl App {
             settings: ViewOpts::default(),
             register: Vec::new(),
             pending: None,
-            colors: crate::tui::config::Colors::default(),
+            colors: crate::tui::theme::Colors::default(),
             histories: Histories::default(),
             wildmenu: None,
         }
@@ -362,24 +328,6 @@ impl App {
         self.show_help = true;
         self.show_log = true;
         self.help_scroll = 0;
-    }
-
-    /// The text the overlay shows now: the keys, or the message log.
-    pub fn overlay_text(&self) -> Vec<(String, String)> {
-        if self.show_log {
-            if self.log.is_empty() {
-                return vec![(String::new(), "no messages yet".to_string())];
-            }
-            self.log
-                .iter()
-                .map(|(m, sev)| {
-                    let tag = if *sev == Severity::Error { "error" } else { "" };
-                    (tag.to_string(), m.clone())
-                })
-                .collect()
-        } else {
-            crate::tui::help::lines()
-        }
     }
 
     /// Sets an error message.
@@ -589,35 +537,10 @@ impl App {
         }
     }
 
-    fn close_help(&mut self) {
+    pub(crate) fn close_help(&mut self) {
         self.show_help = false;
         self.show_log = false;
         self.help_scroll = 0;
-    }
-
-    /// Help keys: scrolling stops at the end of the text.
-    fn help_action(&mut self, action: Action) {
-        let (w, h) = self.size;
-        // The overlay shows the keys or the message log: scroll to the end of what it shows.
-        let max = crate::tui::help::HelpLayout::with_text(
-            ratatui::layout::Rect::new(0, 0, w, h),
-            self.overlay_text(),
-        )
-        .max_scroll;
-        let page = h.saturating_sub(4).max(1);
-        let scroll = self.help_scroll;
-        self.help_scroll = match action {
-            Action::HelpDown => scroll.saturating_add(1).min(max),
-            Action::HelpUp => scroll.saturating_sub(1),
-            Action::HelpPageDown => scroll.saturating_add(page).min(max),
-            Action::HelpPageUp => scroll.saturating_sub(page),
-            Action::HelpTop => 0,
-            Action::HelpBottom => max,
-            _ => {
-                self.close_help();
-                0
-            }
-        };
     }
 
     /// The pane that typing goes to: the one with the cursor when both are on screen, else

@@ -6,7 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::tui::action::{KeyMode, in_mode};
+use crate::tui::action::{Action, KeyMode, in_mode};
+use crate::tui::app::{App, Severity};
 use crate::tui::commands::COMMAND_TABLE;
 use crate::tui::settings::SETTINGS;
 
@@ -140,5 +141,49 @@ impl HelpLayout {
             })
             .collect();
         Paragraph::new(body).wrap(Wrap { trim: false })
+    }
+}
+
+/// The overlay's part of the app: what it shows and its keys (here, so that `app.rs` needs
+/// nothing from this module).
+impl App {
+    /// The text the overlay shows now: the keys, or the message log.
+    pub fn overlay_text(&self) -> Vec<(String, String)> {
+        if self.show_log {
+            if self.log().next().is_none() {
+                return vec![(String::new(), "no messages yet".to_string())];
+            }
+            self.log()
+                .map(|(m, sev)| {
+                    let tag = if *sev == Severity::Error { "error" } else { "" };
+                    (tag.to_string(), m.clone())
+                })
+                .collect()
+        } else {
+            lines()
+        }
+    }
+
+    /// Help keys: scrolling stops at the end of the text.
+    pub(crate) fn help_action(&mut self, action: Action) {
+        let (w, h) = self.size;
+        // The overlay shows the keys or the message log: scroll to the end of what it shows.
+        let max =
+            HelpLayout::with_text(ratatui::layout::Rect::new(0, 0, w, h), self.overlay_text())
+                .max_scroll;
+        let page = h.saturating_sub(4).max(1);
+        let scroll = self.help_scroll;
+        self.help_scroll = match action {
+            Action::HelpDown => scroll.saturating_add(1).min(max),
+            Action::HelpUp => scroll.saturating_sub(1),
+            Action::HelpPageDown => scroll.saturating_add(page).min(max),
+            Action::HelpPageUp => scroll.saturating_sub(page),
+            Action::HelpTop => 0,
+            Action::HelpBottom => max,
+            _ => {
+                self.close_help();
+                0
+            }
+        };
     }
 }

@@ -4,7 +4,7 @@
 //! between groups of bytes (8 by default; `:set group 1|2|4|8`); below the rows come the
 //! panels (search pane, inspector), the status bar and the message line.
 
-use crate::tui::app::ViewOpts;
+use crate::tui::options::ViewOpts;
 
 /// How many bytes a row shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

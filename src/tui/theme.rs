@@ -5,7 +5,45 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::core::classify::ByteClass;
-use crate::tui::config::Colors;
+
+/// `[colors]`: colours that replace the theme's; `None` keeps the theme's own. `NO_COLOR`
+/// and `--no-color` still drop every colour.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Colors {
+    /// The byte 0x00.
+    pub null: Option<Color>,
+    /// Printable ASCII.
+    pub printable: Option<Color>,
+    /// ASCII whitespace.
+    pub whitespace: Option<Color>,
+    /// Other ASCII control bytes.
+    pub control: Option<Color>,
+    /// Bytes 0x80..=0xff.
+    pub non_ascii: Option<Color>,
+    /// The offset column.
+    pub offset: Option<Color>,
+    /// Changed bytes not yet saved (foreground).
+    pub changed: Option<Color>,
+    /// Search matches (background); the key is `match`.
+    pub matched: Option<Color>,
+    /// The current search match (background).
+    pub current_match: Option<Color>,
+    /// Selected bytes (background).
+    pub selection: Option<Color>,
+}
+
+impl Colors {
+    /// The colour configured for a byte class, if any.
+    pub fn class(&self, class: ByteClass) -> Option<Color> {
+        match class {
+            ByteClass::Null => self.null,
+            ByteClass::Printable => self.printable,
+            ByteClass::Whitespace => self.whitespace,
+            ByteClass::Control => self.control,
+            ByteClass::NonAscii => self.non_ascii,
+        }
+    }
+}
 
 /// The styles in force.
 #[derive(Clone, Copy, Debug)]

@@ -2,7 +2,7 @@
 //! `maphex --help`, both generated from the tables.
 
 use crate::tui::action::{ACTIONS, KeyMode};
-use crate::tui::config::walk::KEYS;
+use crate::tui::config::KEYS;
 use crate::tui::settings::Section;
 
 /// A TOML string literal.

@@ -20,6 +20,9 @@
 //! [`KeyMode::section`](crate::tui::action::KeyMode::section)), or written
 //! `prompt.history_prev = "C-p"` under `[keys]`, which TOML reads the same.
 
+/// The section of key bindings (`[keys]`, and `[keys.MODE]` for the other modes).
+pub(crate) const KEYS: &str = "keys";
+
 pub mod example;
 pub mod suggest;
 pub mod walk;
@@ -29,9 +32,6 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use ratatui::style::Color;
-
-use crate::core::classify::ByteClass;
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::input::Key;
@@ -61,44 +61,7 @@ pub struct Config {
     pub keys: Vec<KeyBinding>,
 }
 
-/// `[colors]`: colours that replace the theme's; `None` keeps the theme's own. `NO_COLOR`
-/// and `--no-color` still drop every colour.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Colors {
-    /// The byte 0x00.
-    pub null: Option<Color>,
-    /// Printable ASCII.
-    pub printable: Option<Color>,
-    /// ASCII whitespace.
-    pub whitespace: Option<Color>,
-    /// Other ASCII control bytes.
-    pub control: Option<Color>,
-    /// Bytes 0x80..=0xff.
-    pub non_ascii: Option<Color>,
-    /// The offset column.
-    pub offset: Option<Color>,
-    /// Changed bytes not yet saved (foreground).
-    pub changed: Option<Color>,
-    /// Search matches (background); the key is `match`.
-    pub matched: Option<Color>,
-    /// The current search match (background).
-    pub current_match: Option<Color>,
-    /// Selected bytes (background).
-    pub selection: Option<Color>,
-}
-
-impl Colors {
-    /// The colour configured for a byte class, if any.
-    pub fn class(&self, class: ByteClass) -> Option<Color> {
-        match class {
-            ByteClass::Null => self.null,
-            ByteClass::Printable => self.printable,
-            ByteClass::Whitespace => self.whitespace,
-            ByteClass::Control => self.control,
-            ByteClass::NonAscii => self.non_ascii,
-        }
-    }
-}
+pub use crate::tui::theme::Colors;
 
 /// One key from `[keys]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

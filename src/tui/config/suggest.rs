@@ -3,7 +3,7 @@
 
 use crate::tui::action::Action;
 use crate::tui::config::Hint;
-use crate::tui::config::walk::KEYS;
+use crate::tui::config::KEYS;
 use crate::tui::input::Key;
 use crate::tui::settings::{self, Section};
 

@@ -10,15 +10,12 @@ use toml::de::{DeInteger, DeTable, DeValue};
 
 use crate::tui::action::{Action, KeyMode};
 use crate::tui::config::suggest::{closest, section_hint, suggest_key};
-use crate::tui::config::{Config, ConfigWarning, Hint, KeyBinding, Problem};
+use crate::tui::config::{Config, ConfigWarning, Hint, KEYS, KeyBinding, Problem};
 use crate::tui::input::Key;
 use crate::tui::settings::{Raw, Section, Value};
 
 /// At most this many warnings come back (the last one counting the rest).
 const MAX_WARNINGS: usize = 20;
-
-/// The name of the section of action names.
-pub(crate) const KEYS: &str = "keys";
 
 /// Settings the file once took that are gone: (section, name, why).
 const REMOVED: &[(&str, &str, &str)] = &[(
