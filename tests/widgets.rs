@@ -181,7 +181,7 @@ fn message_log_overlay_lists_earlier_messages_whole() {
     let long = format!("a message longer than the line: {}", "x".repeat(120));
     s.app.error(long.clone());
     typ(&mut s, "Z"); // not bound
-    s.app.show_messages();
+    support::cmd(&mut s, "messages");
     let buf = maphex::tui::harness::screen(&s);
     let text = maphex::tui::harness::text(&buf);
     assert!(text.contains("┌ messages"), "{text}");
@@ -193,7 +193,12 @@ fn message_log_overlay_lists_earlier_messages_whole() {
         .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
         .collect();
     assert!(joined.contains(&"x".repeat(120)), "{text}");
-    assert_eq!(s.app.log().count(), 3);
+    assert_eq!(
+        s.app.log().count(),
+        3,
+        "{:?}",
+        s.app.log().collect::<Vec<_>>()
+    );
     // Any other key closes it; `?` then shows the keys again.
     typ(&mut s, "q");
     typ(&mut s, "?");

@@ -354,10 +354,17 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
         let problems: Vec<String> = (warnings.iter().map(ToString::to_string))
             .chain(refused)
             .collect();
+        // Every problem goes to the message log (`:messages` shows them all, whole); the
+        // message line shows the first and how many more there are.
+        if problems.len() > 1 {
+            for p in &problems {
+                app.error(p.clone());
+            }
+        }
         if let Some(first) = problems.first() {
             let more = problems.len() - 1;
             app.error(if more > 0 {
-                format!("{first} (+{more} more)")
+                format!("{first} (+{more} more: :messages lists them)")
             } else {
                 first.clone()
             });

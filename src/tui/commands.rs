@@ -140,6 +140,16 @@ pub static COMMAND_TABLE: &[Command] = &[
         run: |_, _| Some(Effect::Discard),
     },
     Command {
+        names: &["messages", "mes"],
+        args: "",
+        doc: "show every message of this session, whole (config problems, long messages)",
+        completes: Completes::Nothing,
+        run: |app, _| {
+            app.show_messages();
+            None
+        },
+    },
+    Command {
         names: &["help", "h"],
         args: "",
         doc: "show the help",

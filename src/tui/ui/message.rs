@@ -98,8 +98,10 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
             }
         }
         _ => match &app.message {
-            Some((m, Severity::Error)) => put(buf, 0, y, m, theme.error()),
-            Some((m, Severity::Info)) => put(buf, 0, y, m, ratatui::style::Style::new()),
+            Some((m, Severity::Error)) => put(buf, 0, y, &fit(m, l.width), theme.error()),
+            Some((m, Severity::Info)) => {
+                put(buf, 0, y, &fit(m, l.width), ratatui::style::Style::new());
+            }
             None => put(
                 buf,
                 0,
@@ -109,6 +111,28 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
             ),
         },
     }
+}
+
+/// A message that fits `width` columns: whole, or cut with a pointer to the log, where it is
+/// kept whole (`:messages`).
+fn fit(m: &str, width: u16) -> String {
+    const MORE: &str = "… (:messages)";
+    let width = usize::from(width);
+    if unicode_width::UnicodeWidthStr::width(m) <= width {
+        return m.to_string();
+    }
+    let room = width.saturating_sub(MORE.chars().count());
+    let mut out = String::new();
+    let mut used = 0;
+    for c in m.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out + MORE
 }
 
 #[cfg(test)]
