@@ -6,6 +6,7 @@ pub mod app;
 pub mod commands;
 pub mod complete;
 pub mod config;
+pub mod dispatch;
 pub mod harness;
 pub mod help;
 pub mod hint;
