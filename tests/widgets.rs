@@ -205,3 +205,28 @@ fn message_log_overlay_lists_earlier_messages_whole() {
     let text = maphex::tui::harness::text(&maphex::tui::harness::screen(&s));
     assert!(text.contains("maphex keys"), "{text}");
 }
+
+#[test]
+fn message_line_draws_the_prompt_with_its_cursor_and_cuts_long_messages_with_a_pointer() {
+    use maphex::tui::ui::message;
+    let mut s = session(80, 24);
+    typ(&mut s, ":set cols");
+    support::key(&mut s, maphex::tui::input::KeyCode::Left);
+    let screen = Screen::of(&s.app);
+    let mut buf = blank(80, 24);
+    message::render(&mut buf, &screen);
+    assert!(row(&buf, 23).starts_with(":set cols"), "{}", row(&buf, 23));
+    assert!(
+        buf[(8, 23)].modifier.contains(Modifier::REVERSED),
+        "the cursor is on the last 's' after Left"
+    );
+    assert_eq!(drawn_rows(&buf), [23], "the message line draws one row");
+    support::key(&mut s, maphex::tui::input::KeyCode::Esc);
+    s.app.error("x".repeat(200));
+    let screen = Screen::of(&s.app);
+    let mut buf = blank(80, 24);
+    message::render(&mut buf, &screen);
+    let line = row(&buf, 23);
+    assert!(line.ends_with("… (:messages)"), "{line:?}");
+    assert_eq!(line.chars().count(), 80);
+}

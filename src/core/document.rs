@@ -24,8 +24,6 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use thiserror::Error;
-
 use crate::core::history::History;
 
 use crate::core::mapping::{DiskMap, ViewKind, ViewMap, clear_nonblocking};
@@ -85,142 +83,6 @@ impl Default for OpenConfig {
             mode: Mode::CopyOnWrite,
             stream_cap: 64 << 20,
             ignore_lock: false,
-        }
-    }
-}
-
-/// A path that could not be opened.
-#[derive(Debug, Error)]
-pub enum OpenError {
-    /// Nothing at the path.
-    #[error("cannot open {path}: no such file or directory")]
-    NotFound {
-        /// The path as given.
-        path: PathBuf,
-    },
-    /// A directory.
-    #[error("cannot open {path}: it is a directory; give a file")]
-    IsDirectory {
-        /// The path as given.
-        path: PathBuf,
-    },
-    /// Not allowed to read.
-    #[error("cannot open {path}: permission denied; check its permissions or run as its owner")]
-    PermissionDenied {
-        /// The path as given.
-        path: PathBuf,
-    },
-    /// Any other failure.
-    #[error("cannot open {path}: {source}")]
-    Io {
-        /// The path as given.
-        path: PathBuf,
-        /// The cause.
-        source: io::Error,
-    },
-}
-
-impl OpenError {
-    fn from_io(path: &Path, e: io::Error) -> Self {
-        let path = path.to_path_buf();
-        match e.kind() {
-            io::ErrorKind::NotFound => Self::NotFound { path },
-            io::ErrorKind::PermissionDenied => Self::PermissionDenied { path },
-            io::ErrorKind::IsADirectory => Self::IsDirectory { path },
-            _ => Self::Io { path, source: e },
-        }
-    }
-}
-
-/// An edit that was refused; nothing changed.
-#[derive(Debug, Error, PartialEq, Eq)]
-pub enum EditError {
-    /// The document is read-only.
-    #[error("read-only")]
-    ReadOnly,
-    /// The edit starts past the end (only the position just past the last byte appends).
-    #[error("offset {offset:#x} is past the end ({len:#x}); edits may only append at the end")]
-    PastEnd {
-        /// Where the edit would start.
-        offset: u64,
-        /// The document's length.
-        len: u64,
-    },
-    /// The edit would grow the document past what the machine can address.
-    #[error("offset {offset:#x} is too large")]
-    TooLarge {
-        /// Where the edit would start.
-        offset: u64,
-    },
-    /// The file could not be resized (write-through appends).
-    #[error("cannot resize the file: {0}")]
-    Resize(String),
-    /// Write-through, and the path no longer names the file that is open (replaced by a
-    /// rename, or removed): the edit would land in a file nobody sees, so it is refused.
-    #[error("write-through edit refused: {0}, so it would land in the old file")]
-    Detached(DiskChange),
-}
-
-/// A save that did not happen; the edits are still in memory, unsaved.
-#[derive(Debug, Error)]
-pub enum SaveError {
-    /// The document is read-only.
-    #[error("cannot save: opened read-only")]
-    ReadOnly,
-    /// The file shrank under the mapping; the view past the new end is zeros, not the file.
-    #[error("cannot save in place: {0}")]
-    Truncated(DiskChange),
-    /// The path names another file now (replaced or removed): saving in place would write
-    /// to a file nobody sees.
-    #[error("cannot save in place: {0}")]
-    Detached(DiskChange),
-    /// A save to another path ([`Document::save_to`]) that names the file open read-only.
-    #[error("cannot write {0}: it is the file that is open read-only")]
-    OntoReadOnlySelf(PathBuf),
-    /// The journal of an interrupted save is still beside the file.
-    #[error("cannot save: an interrupted save left {0}; roll it back or keep it first")]
-    JournalPending(PathBuf),
-    /// Someone else changed the file since it was opened.
-    #[error("cannot save: {0}")]
-    ChangedOnDisk(DiskChange),
-    /// Writing failed; the edits are kept.
-    #[error("cannot save {path}: {source}")]
-    Io {
-        /// The file being written.
-        path: PathBuf,
-        /// The cause.
-        source: io::Error,
-    },
-}
-
-/// How the file on disk differs from when it was opened or last saved.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DiskChange {
-    /// The file is gone.
-    Removed,
-    /// The path now names another file (replaced by a rename).
-    Replaced,
-    /// The size changed.
-    Resized {
-        /// Size when opened or last saved.
-        from: u64,
-        /// Size now.
-        to: u64,
-    },
-    /// Same size, newer modification time.
-    Modified,
-}
-
-impl std::fmt::Display for DiskChange {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Removed => write!(f, "the file was removed from disk"),
-            Self::Replaced => write!(f, "the file was replaced on disk"),
-            Self::Resized { from, to } if to < from => {
-                write!(f, "file shrank on disk from {from} to {to} bytes")
-            }
-            Self::Resized { from, to } => write!(f, "file grew on disk from {from} to {to} bytes"),
-            Self::Modified => write!(f, "the file was changed on disk by another program"),
         }
     }
 }
@@ -679,11 +541,15 @@ impl Document {
 }
 
 mod edit;
+mod error;
 mod note;
 mod save;
+mod snapshot;
 
+pub use error::{DiskChange, EditError, OpenError, SaveError};
 pub use note::Note;
 pub use save::{DiscardError, FaultPoint, RecoverError, SaveTo};
+pub use snapshot::Snapshot;
 
 impl ByteSource for Document {
     fn len(&self) -> u64 {
@@ -721,62 +587,6 @@ impl ByteSource for Document {
         let to = idx(end - self.base_len).min(self.tail.len());
         if from < to {
             out.extend_from_slice(&self.tail[from..to]);
-        }
-        Cow::Owned(out)
-    }
-}
-
-/// A view of a document's bytes for another thread (the search worker): the unsaved edits as
-/// they were when it was taken, over the shared mapping of the file. Reads borrow from the
-/// mapping where nothing was edited. The mapping is live like every mmap: bytes the file gets
-/// later (a save, a write-through edit, another program) show through; a truncation shows as
-/// zeros (the SIGBUS guard) and the document notices it, not the snapshot.
-#[derive(Clone)]
-pub struct Snapshot {
-    disk: DiskMap,
-    overlay: Arc<Overlay>,
-    tail: Arc<Vec<u8>>,
-    base_len: u64,
-    len: u64,
-}
-
-impl Snapshot {
-    /// True when the file was truncated under this snapshot's mapping (pages past the new
-    /// end read as zeros): what was read from it may be stale.
-    pub fn faulted(&self) -> bool {
-        self.disk.faulted()
-    }
-}
-
-impl ByteSource for Snapshot {
-    fn len(&self) -> u64 {
-        self.len
-    }
-
-    fn read(&self, range: Range<u64>) -> Cow<'_, [u8]> {
-        let end = range.end.min(self.len);
-        let start = range.start.min(end);
-        let split = end.min(self.base_len).max(start);
-        let disk = self
-            .disk
-            .as_slice()
-            .get(idx(start)..idx(split))
-            .unwrap_or_default();
-        let mut edits = self.overlay.current_in(start..split).peekable();
-        if split == end && edits.peek().is_none() {
-            return Cow::Borrowed(disk);
-        }
-        let mut out = disk.to_vec();
-        for (off, bytes) in edits {
-            let s = idx(off - start);
-            out[s..s + bytes.len()].copy_from_slice(bytes);
-        }
-        if split < end {
-            let from = idx(split.saturating_sub(self.base_len));
-            let to = idx(end - self.base_len).min(self.tail.len());
-            if from < to {
-                out.extend_from_slice(&self.tail[from..to]);
-            }
         }
         Cow::Owned(out)
     }

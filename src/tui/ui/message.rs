@@ -2,9 +2,8 @@
 
 use ratatui::buffer::Buffer;
 
-use crate::tui::app::{App, InputMode, PromptKind, Severity};
-use crate::tui::layout::Layout;
-use crate::tui::theme::Theme;
+use crate::tui::app::{InputMode, PromptKind, Severity};
+use crate::tui::ui::model::Screen;
 use crate::tui::ui::put;
 
 /// The part of a prompt's `text` to draw in `room` cells so that the cursor (at byte `at`)
@@ -50,22 +49,23 @@ fn visible(text: &str, at: usize, room: usize) -> (Vec<(String, usize)>, usize) 
 }
 
 /// Draws the message line.
-pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
+pub fn render(buf: &mut Buffer, sc: &Screen) {
+    let (l, theme) = (&sc.layout, sc.theme);
     let Some(y) = l.message_y else { return };
     let y = usize::from(y);
-    match &app.mode {
+    match sc.mode {
         InputMode::Prompt(p) => {
             let lead = match p.kind {
                 PromptKind::Command => ":".to_string(),
                 PromptKind::Search(k) => {
                     use crate::core::search::QueryKind;
-                    let case = if app.view().search.ignore_case && k != QueryKind::Hex {
+                    let case = if sc.view.search.ignore_case && k != QueryKind::Hex {
                         " -i"
                     } else {
                         ""
                     };
                     // Byte or Unicode semantics: only a regex has the choice.
-                    let mode = match (k, app.view().search.unicode) {
+                    let mode = match (k, sc.view.search.unicode) {
                         (QueryKind::Regex, false) => " bytes",
                         (QueryKind::Regex, true) => " unicode",
                         _ => "",
@@ -92,12 +92,12 @@ pub fn render(buf: &mut Buffer, app: &App, l: &Layout, theme: Theme) {
             }
             // The candidates of the last Tab, while the text is still what Tab left.
             let end = x + 1;
-            if let Some(w) = app.wildmenu.as_ref().filter(|w| w.line == p.text()) {
+            if let Some(w) = sc.wildmenu.filter(|w| w.line == p.text()) {
                 let room = usize::from(l.width).saturating_sub(end + 2);
                 put(buf, end + 2, y, &w.display(room), theme.dim());
             }
         }
-        _ => match &app.message {
+        _ => match sc.message {
             Some((m, Severity::Error)) => put(buf, 0, y, &fit(m, l.width), theme.error()),
             Some((m, Severity::Info)) => {
                 put(buf, 0, y, &fit(m, l.width), ratatui::style::Style::new());

@@ -6,7 +6,7 @@ pub mod help;
 pub mod hex_pane;
 pub mod inspector;
 pub mod line_pane;
-mod message;
+pub mod message;
 pub mod model;
 pub mod search_pane;
 pub mod status;
@@ -146,12 +146,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
 /// Draws into a buffer of the given size (the frame's); also used by benches and tests.
 pub fn render(buf: &mut Buffer, app: &App, width: u16, height: u16) {
     let _ = (width, height);
-    render_screen(buf, &Screen::of(app), app);
+    render_screen(buf, &Screen::of(app));
 }
 
-/// Draws a frame's view model. (The message line still reads the app: the prompt's state
-/// lives there.)
-fn render_screen(buf: &mut Buffer, s: &Screen, app: &App) {
+/// Draws a frame's view model.
+pub fn render_screen(buf: &mut Buffer, s: &Screen) {
     if s.settings.line_view {
         line_pane::render(buf, s);
     } else {
@@ -166,7 +165,7 @@ fn render_screen(buf: &mut Buffer, s: &Screen, app: &App) {
         inspector::render(buf, s);
     }
     status::render(buf, s);
-    message::render(buf, app, &s.layout, s.theme);
+    message::render(buf, s);
     match (s.help, &s.log) {
         (Some(scroll), Some(log)) => {
             help::render_text(buf, scroll, s.theme, "messages", log.clone());

@@ -35,6 +35,8 @@ pub struct Screen<'a> {
     pub mode: &'a InputMode,
     /// The message line.
     pub message: Option<&'a (String, Severity)>,
+    /// The candidates of the last Tab in the `:` prompt.
+    pub wildmenu: Option<&'a crate::tui::wildmenu::Wildmenu>,
     /// Colours.
     pub theme: Theme,
     /// The line view's rows on screen (empty in the hex view).
@@ -69,6 +71,7 @@ impl<'a> Screen<'a> {
             layout,
             mode: &app.mode,
             message: app.message.as_ref(),
+            wildmenu: app.wildmenu.as_ref(),
             theme: Theme::with_colors(!app.no_color, app.colors),
             line_rows,
             cursor_line: app.cursor_line(),
