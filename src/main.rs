@@ -3,6 +3,11 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
+/// The system allocator, with the pages of screen-sized blocks mapped up front (see
+/// `PrefaultAlloc`: the first frame no longer waits on a hundred page faults).
+#[global_allocator]
+static ALLOC: maphex::core::mapping::PrefaultAlloc = maphex::core::mapping::PrefaultAlloc;
+
 fn main() -> ExitCode {
     match maphex::cli::run() {
         Ok(code) => code,
