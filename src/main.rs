@@ -15,17 +15,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // Not `eprintln!`, which panics when standard error is closed.
             // A file name can hold control bytes: escape them, never print them raw.
-            let msg: String = format!("{e:#}")
-                .chars()
-                .flat_map(|c| {
-                    let esc: Vec<char> = if c.is_control() {
-                        c.escape_default().collect()
-                    } else {
-                        vec![c]
-                    };
-                    esc
-                })
-                .collect();
+            let msg = maphex::cli::find::display_name(&format!("{e:#}"));
             let _ = writeln!(std::io::stderr(), "maphex: {msg}");
             ExitCode::from(2)
         }

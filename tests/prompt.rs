@@ -10,25 +10,14 @@ use support::{cmd, key, message, open, typ};
 use std::path::Path;
 use std::time::Duration;
 
-use maphex::core::document::{Document, Mode, OpenConfig};
+use maphex::core::document::{Document, Mode};
 use maphex::core::source::ByteSource;
 use maphex::tui::app::InputMode;
 use maphex::tui::input::{Input, Key, KeyCode};
 use maphex::tui::runtime::Session;
 
 fn session(mode: Mode) -> (tempfile::TempDir, Session) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("lorem.txt");
-    std::fs::copy("assets/lorem.txt", &path).unwrap();
-    let doc = Document::open(
-        &path,
-        OpenConfig {
-            mode,
-            ..OpenConfig::default()
-        },
-    )
-    .unwrap();
-    (dir, Session::new(doc, (80, 24)))
+    support::lorem_session(mode)
 }
 
 fn ctrl(s: &mut Session, c: char) {

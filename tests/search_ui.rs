@@ -9,7 +9,7 @@ use support::{key, message, open, sparse, typ};
 
 use std::time::Duration;
 
-use maphex::core::document::{Document, Mode, OpenConfig};
+use maphex::core::document::Mode;
 use maphex::tui::app::Severity;
 use maphex::tui::input::{Input, Key, KeyCode};
 use maphex::tui::runtime::Session;
@@ -17,18 +17,7 @@ use maphex::tui::runtime::Session;
 const WAIT: Duration = Duration::from_secs(20);
 
 fn session(mode: Mode) -> (tempfile::TempDir, Session) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("lorem.txt");
-    std::fs::copy("assets/lorem.txt", &path).unwrap();
-    let doc = Document::open(
-        &path,
-        OpenConfig {
-            mode,
-            ..OpenConfig::default()
-        },
-    )
-    .unwrap();
-    (dir, Session::new(doc, (80, 24)))
+    support::lorem_session(mode)
 }
 
 fn search(s: &mut Session, pattern: &str) {

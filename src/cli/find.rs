@@ -107,8 +107,8 @@ fn json_string(s: &str) -> String {
     out
 }
 
-/// A file name safe to print: control characters escaped.
-fn display_name(s: &str) -> String {
+/// A file name or message safe to print: control characters escaped.
+pub fn display_name(s: &str) -> String {
     s.chars()
         .flat_map(|c| {
             let esc: Vec<char> = if c.is_control() {

@@ -145,3 +145,15 @@ pub fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         }
     }
 }
+
+/// A session on a private copy of the sample (`assets/lorem.txt`) opened in `mode`, at 80×24.
+pub fn lorem_session(mode: Mode) -> (tempfile::TempDir, Session) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lorem.txt");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/lorem.txt"),
+        &path,
+    )
+    .unwrap();
+    (dir, Session::new(open(&path, mode), (80, 24)))
+}
