@@ -10,7 +10,7 @@ use support::open;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{FileExt, MetadataExt, PermissionsExt};
+use std::os::unix::fs::{FileExt, MetadataExt};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -938,28 +938,4 @@ fn proc_file_is_read_into_memory_read_only() {
     assert!(matches!(doc.save(false), Err(SaveError::ReadOnly)));
     assert_eq!(doc.discard().ok(), Some(()));
     assert!(!doc.is_empty());
-}
-
-#[test]
-fn file_without_write_permission_opens_read_only() {
-    let (_dir, path) = file_with(b"locked");
-    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
-    // Root ignores permission bits: the test runs again as the user nobody.
-    if support::rerun_unprivileged("file_without_write_permission_opens_read_only") {
-        return;
-    }
-    assert!(
-        OpenOptions::new().write(true).open(&path).is_err(),
-        "the file can be written: this test would prove nothing"
-    );
-    let mut doc = open(&path, Mode::CopyOnWrite);
-    assert_eq!(doc.mode(), Mode::ReadOnly);
-    assert!(
-        doc.notes().iter().any(|n| n.contains("read-only")),
-        "{:?}",
-        doc.notes()
-    );
-    assert_eq!(doc.write(0, b"L"), Err(EditError::ReadOnly));
-    assert!(matches!(doc.save(false), Err(SaveError::ReadOnly)));
-    assert_eq!(all(&doc), b"locked");
 }

@@ -176,6 +176,23 @@ fn read_capped(mut r: impl Read, cap: u64) -> io::Result<(Vec<u8>, bool)> {
     Ok((buf, more))
 }
 
+/// Takes the file's advisory lock, trying again for a moment (about 50 ms) while it is held.
+/// A process that forks (to run another program) holds copies of its open files, and so of
+/// their locks, until the child execs: a lock can look taken for a few milliseconds after its
+/// owner let it go. Another maphex really editing the file holds it for longer.
+fn try_lock_a_moment(file: &File) -> Result<(), std::fs::TryLockError> {
+    let mut tries = 0;
+    loop {
+        match file.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) if tries < 10 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// A size for people: `737 B`, `12.3 MiB`.
 pub fn human_size(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -245,7 +262,7 @@ impl Document {
         };
         // Two editors writing one file would undo each other's saves: take an advisory lock
         // (flock) and fall back to read-only when another maphex holds it.
-        let lock = if writable { file.try_lock() } else { Ok(()) };
+        let lock = if writable { try_lock_a_moment(&file) } else { Ok(()) };
         let (mut file, writable) = match lock {
             Err(std::fs::TryLockError::WouldBlock) if !config.ignore_lock => {
                 notes.push(Note::Locked(path.to_path_buf()));

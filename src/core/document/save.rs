@@ -407,7 +407,7 @@ impl Document {
             OpenOptions::new().read(true).write(true).open(&self.path)
         };
         if let Ok(f) = fresh.and_then(|f| {
-            if self.mode == Mode::ReadOnly || f.try_lock().is_ok() {
+            if self.mode == Mode::ReadOnly || super::try_lock_a_moment(&f).is_ok() {
                 Ok(f)
             } else {
                 Err(io::Error::other("locked"))
