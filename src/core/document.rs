@@ -262,7 +262,11 @@ impl Document {
         };
         // Two editors writing one file would undo each other's saves: take an advisory lock
         // (flock) and fall back to read-only when another maphex holds it.
-        let lock = if writable { try_lock_a_moment(&file) } else { Ok(()) };
+        let lock = if writable {
+            try_lock_a_moment(&file)
+        } else {
+            Ok(())
+        };
         let (mut file, writable) = match lock {
             Err(std::fs::TryLockError::WouldBlock) if !config.ignore_lock => {
                 notes.push(Note::Locked(path.to_path_buf()));
