@@ -230,3 +230,26 @@ fn message_line_draws_the_prompt_with_its_cursor_and_cuts_long_messages_with_a_p
     assert!(line.ends_with("… (:messages)"), "{line:?}");
     assert_eq!(line.chars().count(), 80);
 }
+
+#[test]
+fn hex_gaps_take_the_pairs_colour_but_never_a_highlight() {
+    use ratatui::style::Color;
+    let mut s = session(80, 24);
+    typ(&mut s, "v");
+    typ(&mut s, "ll"); // select bytes 0..=2
+    let screen = Screen::of(&s.app);
+    let mut buf = blank(80, 24);
+    hex_pane::render(&mut buf, &screen, &ui::visible(&screen));
+    // "48 65 6c": digits at 10,11 / 13,14 / 16,17; gaps at 12 and 15.
+    let digit = &buf[(11, 0)];
+    let gap = &buf[(12, 0)];
+    assert_eq!(gap.symbol(), " ");
+    assert_eq!(gap.fg, digit.fg, "the gap carries the pair's colour");
+    assert_eq!(gap.bg, Color::Reset, "no highlight spills into the gap");
+    assert!(gap.modifier.is_empty());
+    assert_ne!(
+        buf[(13, 0)].bg,
+        Color::Reset,
+        "the selected pair itself is highlighted"
+    );
+}

@@ -6,7 +6,7 @@ use crate::core::classify::{HEX, classify};
 use crate::tui::app::{InputMode, Pane};
 use crate::tui::layout::hex_cell_x;
 use crate::tui::ui::model::Screen;
-use crate::tui::ui::{Visible, byte_style, put};
+use crate::tui::ui::{Visible, byte_style, put, put_char};
 
 /// Draws offsets and hex digits for every data row.
 pub fn render(buf: &mut Buffer, s: &Screen, vis: &Visible) {
@@ -44,21 +44,34 @@ pub fn render(buf: &mut Buffer, s: &Screen, vis: &Visible) {
             let st = byte_style(theme, theme.class(classify(b)), flags);
             let pair = HEX[usize::from(b)];
             let digits = [char::from(pair[0]), char::from(pair[1])];
-            if at == s.cursor {
+            let (high, low) = if at == s.cursor {
                 let cur = if s.pane == Pane::Hex {
                     theme.cursor_active(st)
                 } else {
                     theme.cursor_passive(st)
                 };
+                // With the high nibble typed, only the low one is under the cursor.
                 if low_nibble && s.pane == Pane::Hex {
-                    // The high nibble is typed: only the low one is under the cursor.
-                    put(buf, x, row, &digits[0].to_string(), st);
-                    put(buf, x + 1, row, &digits[1].to_string(), cur);
+                    (st, cur)
                 } else {
-                    put(buf, x, row, &format!("{}{}", digits[0], digits[1]), cur);
+                    (cur, cur)
                 }
             } else {
-                put(buf, x, row, &format!("{}{}", digits[0], digits[1]), st);
+                (st, st)
+            };
+            put_char(buf, x, row, digits[0], high);
+            put_char(buf, x + 1, row, digits[1], low);
+            // The space after the pair takes the pair's colour (nothing else: no background,
+            // so highlights keep their shape). It looks the same, and a frame then runs on
+            // without a cursor move at every gap and a colour change at every pair.
+            if i + 1 < l.cols {
+                let gap = ratatui::style::Style {
+                    fg: st.fg,
+                    ..ratatui::style::Style::default()
+                };
+                for g in x + 2..hex_x + hex_cell_x(i + 1, l.group) {
+                    put_char(buf, g, row, ' ', gap);
+                }
             }
         }
     }

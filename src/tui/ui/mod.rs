@@ -136,6 +136,18 @@ pub fn put(buf: &mut Buffer, x: usize, y: usize, s: &str, style: Style) {
     buf.set_stringn(area.x + x, area.y + y, s, width, style);
 }
 
+/// Writes one character at (x, y) in `style`, clipped to the buffer: the cheap way for the
+/// cell-by-cell panes (no string to lay out).
+pub fn put_char(buf: &mut Buffer, x: usize, y: usize, c: char, style: Style) {
+    let (Ok(x), Ok(y)) = (u16::try_from(x), u16::try_from(y)) else {
+        return;
+    };
+    let at = (buf.area.x.saturating_add(x), buf.area.y.saturating_add(y));
+    if let Some(cell) = buf.cell_mut(at) {
+        cell.set_char(c).set_style(style);
+    }
+}
+
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();

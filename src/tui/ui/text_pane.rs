@@ -7,7 +7,7 @@ use crate::core::source::ByteSource;
 use crate::core::text::{CellKind, MAX_CONTEXT, cells};
 use crate::tui::app::{InputMode, Pane};
 use crate::tui::ui::model::Screen;
-use crate::tui::ui::{Visible, byte_style, put};
+use crate::tui::ui::{Visible, byte_style, put, put_char};
 
 /// Draws the text column of every data row.
 pub fn render(buf: &mut Buffer, s: &Screen, vis: &Visible) {
@@ -63,8 +63,13 @@ pub fn render(buf: &mut Buffer, s: &Screen, vis: &Visible) {
                     theme.cursor_passive(st)
                 };
             }
-            let mut s = [0u8; 4];
-            put(buf, x, row, glyph.encode_utf8(&mut s), st);
+            if glyph.is_ascii() {
+                put_char(buf, x, row, glyph, st);
+            } else {
+                // Laid out as a string: a wide character also takes the next cell.
+                let mut s = [0u8; 4];
+                put(buf, x, row, glyph.encode_utf8(&mut s), st);
+            }
         }
     }
 }
