@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 mod common;
+mod support;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
@@ -253,23 +254,11 @@ fn patch_takes_force_write_as_its_lock_message_says() {
 mod core_rules {
     use std::os::unix::fs::MetadataExt;
 
-    use maphex::core::document::{
-        DiskChange, Document, EditError, Mode, OpenConfig, SaveError, SaveTo,
-    };
+    use maphex::core::document::{DiskChange, EditError, Mode, SaveError, SaveTo};
     use maphex::core::source::ByteSource;
 
     use super::{TEXT, replace_by_rename, temp_file};
-
-    fn open(path: &std::path::Path, mode: Mode) -> Document {
-        Document::open(
-            path,
-            OpenConfig {
-                mode,
-                ..OpenConfig::default()
-            },
-        )
-        .unwrap()
-    }
+    use crate::support::open;
 
     #[test]
     fn write_through_edits_and_undo_are_refused_once_the_file_is_removed() {

@@ -43,3 +43,18 @@ pub use scan::{
     DEFAULT_CHUNK, DEFAULT_MAX_MATCH, LONG_MATCH_LIMIT, LOOK_AROUND, Match, ScanConfig, Scanner,
     StepResult,
 };
+
+/// What the unit tests of the scan and of the parallel merge compare against.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// Every match of `p` with byte semantics, as (start, end): `regex::bytes`, Unicode off.
+    pub fn find_iter(p: &str, hay: &[u8]) -> Vec<(u64, u64)> {
+        regex::bytes::RegexBuilder::new(p)
+            .unicode(false)
+            .build()
+            .unwrap()
+            .find_iter(hay)
+            .map(|m| (m.start() as u64, m.end() as u64))
+            .collect()
+    }
+}

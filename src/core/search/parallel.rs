@@ -225,15 +225,7 @@ mod tests {
         out
     }
 
-    fn find_iter(p: &str, hay: &[u8]) -> Vec<(u64, u64)> {
-        regex::bytes::RegexBuilder::new(p)
-            .unicode(false)
-            .build()
-            .unwrap()
-            .find_iter(hay)
-            .map(|m| (m.start() as u64, m.end() as u64))
-            .collect()
-    }
+    use crate::core::search::testing::find_iter;
 
     #[test]
     fn segments_tile_the_range_and_keep_the_end_position() {

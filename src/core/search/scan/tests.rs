@@ -24,15 +24,7 @@ fn scan(p: &Pattern, hay: &[u8], range: Range<u64>, cfg: ScanConfig) -> Vec<(u64
     out
 }
 
-fn find_iter(p: &str, hay: &[u8]) -> Vec<(u64, u64)> {
-    regex::bytes::RegexBuilder::new(p)
-        .unicode(false)
-        .build()
-        .unwrap()
-        .find_iter(hay)
-        .map(|m| (m.start() as u64, m.end() as u64))
-        .collect()
-}
+use crate::core::search::testing::find_iter;
 
 /// An owned, copying source that records the largest window it was asked for.
 struct Copying {
