@@ -16,6 +16,7 @@ pub mod lines;
 pub mod mapping;
 pub mod overlay;
 pub mod patch;
+pub mod relayout;
 pub mod search;
 pub mod source;
 pub mod spool;
