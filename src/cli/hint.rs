@@ -24,9 +24,10 @@ pub fn save(e: &SaveError) -> String {
         SaveError::JournalPending(_) => {
             format!("{e} (open the file in maphex: :recover rollback or :recover keep)")
         }
-        SaveError::ReadOnly | SaveError::OntoReadOnlySelf(_) | SaveError::Io { .. } => {
-            e.to_string()
-        }
+        SaveError::ReadOnly
+        | SaveError::OntoReadOnlySelf(_)
+        | SaveError::Io { .. }
+        | SaveError::Relayout { .. } => e.to_string(),
     }
 }
 

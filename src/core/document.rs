@@ -564,6 +564,7 @@ impl Document {
 mod edit;
 mod error;
 mod note;
+mod resave;
 mod save;
 mod snapshot;
 

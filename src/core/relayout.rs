@@ -100,7 +100,9 @@ pub fn save(
     opts: &Options,
 ) -> Result<Outcome, RelayoutError> {
     let _ = (path, file, old_len, layout, opts);
-    Err(RelayoutError::Io(io::Error::other("relayout: not written yet")))
+    Err(RelayoutError::Io(io::Error::other(
+        "relayout: not written yet",
+    )))
 }
 
 /// The journal of an interrupted in-place save of `path`, if there is one.

@@ -35,7 +35,7 @@ pub fn save(e: &SaveError) -> String {
             journal.display()
         ),
         SaveError::ChangedOnDisk(_) => format!("{e}; :w! overwrites anyway, :w PATH saves a copy"),
-        SaveError::Io { .. } => format!("{e}; your edits are kept"),
+        SaveError::Io { .. } | SaveError::Relayout { .. } => format!("{e}; your edits are kept"),
     }
 }
 

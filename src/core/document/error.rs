@@ -100,6 +100,15 @@ pub enum SaveError {
     /// Someone else changed the file since it was opened.
     #[error("cannot save: {0}")]
     ChangedOnDisk(DiskChange),
+    /// A length-changing save could not happen (no space, or writing failed and was rolled
+    /// back); the file is as it was and the edits are kept.
+    #[error("cannot save {path}: {source}")]
+    Relayout {
+        /// The file being written.
+        path: PathBuf,
+        /// The cause.
+        source: crate::core::relayout::RelayoutError,
+    },
     /// Writing failed; the edits are kept.
     #[error("cannot save {path}: {source}")]
     Io {

@@ -396,7 +396,7 @@ impl Document {
     }
 
     /// Maps the file again as it is on disk now, forgetting every edit.
-    fn reload(&mut self) -> io::Result<()> {
+    pub(super) fn reload(&mut self) -> io::Result<()> {
         if self.file.is_none() {
             return Ok(());
         }
