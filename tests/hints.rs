@@ -266,6 +266,14 @@ fn core_messages() -> Vec<String> {
             path: path(),
             source: io(),
         },
+        SaveError::Relayout {
+            path: path(),
+            source: maphex::core::relayout::RelayoutError::NoSpace {
+                path: path(),
+                needed: 10,
+                available: 1,
+            },
+        },
     ];
     for c in &changes {
         save.push(SaveError::Truncated(c.clone()));
@@ -355,7 +363,8 @@ fn core_messages() -> Vec<String> {
         | SaveError::Detached(_)
         | SaveError::JournalPending(_)
         | SaveError::ChangedOnDisk(_)
-        | SaveError::Io { .. } => (),
+        | SaveError::Io { .. }
+        | SaveError::Relayout { .. } => (),
     };
     let _ = |e: &RecoverError| match e {
         RecoverError::Nothing
