@@ -354,7 +354,9 @@ fn core_messages() -> Vec<String> {
         | EditError::PastEnd { .. }
         | EditError::TooLarge { .. }
         | EditError::Resize(_)
-        | EditError::Detached(_) => (),
+        | EditError::Detached(_)
+        | EditError::MovesBytes
+        | EditError::UndoTooLarge { .. } => (),
     };
     let _ = |e: &SaveError| match e {
         SaveError::ReadOnly

@@ -8,8 +8,10 @@
 //!   (msync) the changed ranges.
 //! - **read-only**: every edit is refused.
 //!
-//! Bytes typed just past the end append: a heap tail in copy-on-write (the file grows on
-//! save), `ftruncate` + remap in write-through (the file grows at once).
+//! Copy-on-write documents are a piece table ([`crate::core::pieces`]) over the file: bytes
+//! inserted, deleted, filled or replaced anywhere, in memory proportional to the edits. Bytes
+//! typed just past the end append: a piece in copy-on-write (the file grows on save),
+//! `ftruncate` + remap in write-through (the file grows at once, and nothing can move).
 //!
 //! Errors and notes say what happened, and what to do only in the core's own terms ("roll it
 //! back or keep it first"): never a `:` command or a command-line flag, which mean nothing to
@@ -29,6 +31,8 @@ use crate::core::history::History;
 use crate::core::mapping::{DiskMap, ViewKind, ViewMap, clear_nonblocking};
 use crate::core::overlay::Overlay;
 use crate::core::patch::Transaction;
+use crate::core::pieces::{Piece, Tree};
+use crate::core::shift::Change;
 use crate::core::source::ByteSource;
 
 /// How a document was opened.
@@ -126,11 +130,12 @@ pub struct Document {
     view: Option<ViewMap>,
     /// Length on disk at open or last save.
     base_len: u64,
-    /// Current length.
+    /// Current length (`pieces.len()`).
     len: u64,
-    /// Copy-on-write bytes appended past `base_len`.
-    tail: Arc<Vec<u8>>,
-    /// Changed bytes in `0..base_len`.
+    /// The document as pieces of the file (with its same-length edits), inserted bytes and
+    /// fills.
+    pieces: Tree,
+    /// Same-length edits of the file's own bytes `0..base_len`, keyed by file offset.
     overlay: Arc<Overlay>,
     history: History,
     group: Option<Transaction>,
@@ -138,8 +143,13 @@ pub struct Document {
     /// What opening had to say, and its text (kept for [`Document::notes`]).
     notes: Vec<Note>,
     note_texts: Vec<String>,
-    /// Saved bytes of `start..base_len` while the document is shorter than the file on disk.
+    /// Write-through: the saved bytes of `start..base_len` while the file is shorter than at
+    /// the last save.
     cut: Option<(u64, Vec<u8>)>,
+    /// Offset changes not yet taken by [`Document::take_changes`].
+    changes: Vec<Change>,
+    /// What the last save had to say (history dropped), for [`Document::take_save_note`].
+    save_note: Option<String>,
     /// Bytes touched by the latest write, undo or redo (for re-searching that region).
     last_change: Option<Range<u64>>,
     /// Standard input spooled into an unlinked file that grows while input arrives
@@ -345,7 +355,7 @@ impl Document {
             view,
             base_len: len,
             len,
-            tail: Arc::default(),
+            pieces: identity(len),
             overlay: Arc::default(),
             history: History::new(),
             group: None,
@@ -353,6 +363,8 @@ impl Document {
             note_texts: notes.iter().map(ToString::to_string).collect(),
             notes,
             cut: None,
+            changes: Vec::new(),
+            save_note: None,
             last_change: None,
             spool: None,
         })
@@ -381,7 +393,7 @@ impl Document {
             view: None,
             base_len: n,
             len: n,
-            tail: Arc::default(),
+            pieces: identity(n),
             overlay: Arc::default(),
             history: History::new(),
             group: None,
@@ -389,6 +401,8 @@ impl Document {
             note_texts: notes.iter().map(ToString::to_string).collect(),
             notes,
             cut: None,
+            changes: Vec::new(),
+            save_note: None,
             last_change: None,
             spool: None,
         }
@@ -410,6 +424,7 @@ impl Document {
         d.disk = disk;
         d.base_len = len;
         d.len = len;
+        d.pieces = identity(len);
         d.spool = Some(file);
         Ok(d)
     }
@@ -439,6 +454,7 @@ impl Document {
         let before = self.len;
         self.base_len = len;
         self.len = len;
+        self.pieces = identity(len);
         Ok(Some(before))
     }
 
@@ -494,25 +510,78 @@ impl Document {
 
     /// True when there are edits not yet saved (or, in write-through, not yet flushed).
     pub fn is_dirty(&self) -> bool {
-        !self.overlay.is_empty()
-            || self.len != self.base_len
-            || self.group.as_ref().is_some_and(|g| !g.is_empty())
+        self.group.as_ref().is_some_and(|g| !g.is_empty())
+            || !self.overlay.is_empty()
+            || !self.pieces.is_identity(self.base_len)
     }
 
-    /// Bytes that differ from disk (appended bytes included).
+    /// True when the document is the file's bytes in place, with at most same-length edits
+    /// (a save writes only the changed runs).
+    pub fn is_in_place(&self) -> bool {
+        self.pieces.is_identity(self.base_len)
+    }
+
+    /// Pieces in the piece table (1 for an unedited file).
+    pub fn piece_count(&self) -> u64 {
+        self.pieces.count()
+    }
+
+    /// Bytes that differ from disk: the file's bytes overwritten, plus inserted and filled
+    /// bytes (bytes deleted are not counted).
     pub fn changed_bytes(&self) -> u64 {
-        self.overlay.changed_bytes() + self.len.saturating_sub(self.base_len)
+        let appended = if self.mode == Mode::WriteThrough {
+            self.len.saturating_sub(self.base_len)
+        } else {
+            0
+        };
+        self.overlay.changed_bytes() + self.pieces.added() + appended
     }
 
-    /// The changed ranges that overlap `range`, in order, for drawing them apart.
+    /// The changed ranges that overlap `range`, in order, for drawing them apart: inserted and
+    /// filled bytes, and the file's bytes overwritten (wherever they are now).
     pub fn changed_in(&self, range: Range<u64>) -> Vec<Range<u64>> {
-        let mut out: Vec<_> = self
-            .overlay
-            .ranges_in(range.start..range.end.min(self.len))
-            .collect();
+        let mut out: Vec<Range<u64>> = Vec::new();
+        let end = range.end.min(self.len);
+        let mut push = |r: Range<u64>| match out.last_mut() {
+            Some(last) if last.end == r.start => last.end = r.end,
+            _ => out.push(r),
+        };
+        // When the document is the file's first bytes in place and then bytes of its own (an
+        // append, or a cut and a regrowth), those bytes stand where the file's did: they are
+        // changed only where they differ from the file's bytes there.
+        let in_place_tail = self.mode == Mode::CopyOnWrite && self.appended_shape().is_some();
+        let disk = self.disk.as_slice();
+        self.pieces.visit(range.start..end, &mut |at, p, from, to| {
+            match p {
+                Piece::Base { start, .. } => {
+                    for r in self.overlay.ranges_in(start + from..start + to) {
+                        push(r.start - start - from + at..r.end - start - from + at);
+                    }
+                }
+                _ if in_place_tail => {
+                    let mut bytes = Vec::new();
+                    Tree::piece_bytes(p, from, to, &mut bytes, &|_, _| {});
+                    let mut i = 0;
+                    while i < bytes.len() {
+                        let pos = at + i as u64;
+                        let same = |k: usize| disk.get(idx(at) + k) == Some(&bytes[k]);
+                        if same(i) {
+                            i += 1;
+                            continue;
+                        }
+                        let j = (i..bytes.len()).find(|&k| same(k)).unwrap_or(bytes.len());
+                        push(pos..at + j as u64);
+                        i = j;
+                    }
+                }
+                _ => push(at..at + (to - from)),
+            }
+            true
+        });
+        // Write-through bytes appended since the last save.
         let app = self.base_len.max(range.start)..self.len.min(range.end);
-        if app.start < app.end {
-            out.push(app);
+        if self.mode == Mode::WriteThrough && app.start < app.end {
+            push(app);
         }
         out
     }
@@ -545,10 +614,7 @@ impl Document {
         Snapshot {
             disk: self.disk.clone(),
             overlay: Arc::clone(&self.overlay),
-            tail: Arc::clone(&self.tail),
-            // The disk map covers what is in the file: in copy-on-write that is `base_len`
-            // (the tail is in memory), in write-through everything (appends grow the file).
-            base_len: self.disk.as_slice().len() as u64,
+            pieces: self.pieces.clone(),
             len: self.len,
         }
     }
@@ -579,37 +645,14 @@ impl ByteSource for Document {
     }
 
     fn read(&self, range: Range<u64>) -> Cow<'_, [u8]> {
-        let end = range.end.min(self.len);
-        let start = range.start.min(end);
-        let view = self.view_bytes();
-        let view_len = view.len() as u64;
-        let split = end.min(view_len).max(start).min(end);
-        let in_view = view.get(idx(start)..idx(split)).unwrap_or_default();
-        // After a truncation fault the private view lost pages (zeros now); the overlay still
-        // holds every edit, so lay it over the view and unsaved edits are never lost.
-        let mut edits = if self.faulted() {
-            Some(self.overlay.current_in(start..split).peekable())
-        } else {
-            None
-        };
-        let patched = edits.as_mut().is_some_and(|e| e.peek().is_some());
-        if split == end && !patched {
-            return Cow::Borrowed(in_view);
-        }
-        let mut out = in_view.to_vec();
-        for (off, bytes) in edits.into_iter().flatten() {
-            let s = idx(off - start);
-            out[s..s + bytes.len()].copy_from_slice(bytes);
-        }
-        if split == end {
-            return Cow::Owned(out);
-        }
-        // Copy-on-write appended tail.
-        let from = idx(split.max(start).saturating_sub(self.base_len));
-        let to = idx(end - self.base_len).min(self.tail.len());
-        if from < to {
-            out.extend_from_slice(&self.tail[from..to]);
-        }
-        Cow::Owned(out)
+        // The view holds the same-length edits already; after a truncation fault it lost
+        // pages (zeros now), and the overlay, which still holds every edit, is laid over it.
+        let overlay = self.faulted().then_some(&*self.overlay);
+        snapshot::read_pieces(&self.pieces, range, self.view_bytes(), overlay)
     }
+}
+
+/// The pieces of an unedited file of `len` bytes.
+fn identity(len: u64) -> Tree {
+    Tree::of(Piece::Base { start: 0, len })
 }

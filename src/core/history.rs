@@ -79,6 +79,17 @@ impl History {
             .sum()
     }
 
+    /// Every transaction, undoable and redoable (a save rewrites the pieces they hold).
+    pub fn transactions_mut(&mut self) -> impl Iterator<Item = &mut Transaction> + '_ {
+        self.done.iter_mut().chain(self.undone.iter_mut())
+    }
+
+    /// Forgets every step but keeps the current state as the saved one (a save whose old
+    /// bytes the history could not keep).
+    pub fn forget(&mut self) {
+        *self = Self::new();
+    }
+
     /// Forgets everything (after a discard).
     pub fn clear(&mut self) {
         *self = Self::new();
@@ -102,10 +113,10 @@ mod tests {
         h.record(tx(1, b'a', b'b'));
         assert!(!h.is_at_saved());
         let u = h.undo().unwrap();
-        assert_eq!(u.patches()[0].new_bytes(), b"a");
+        assert_eq!(u.patches().next().unwrap().new_bytes(), b"a");
         assert!(h.is_at_saved());
         let r = h.redo().unwrap();
-        assert_eq!(r.patches()[0].new_bytes(), b"b");
+        assert_eq!(r.patches().next().unwrap().new_bytes(), b"b");
         assert!(h.redo().is_none());
     }
 

@@ -26,7 +26,7 @@ pub enum Source {
     /// Bytes of a shared buffer at `start..start + len`.
     Shared {
         /// The buffer.
-        buf: Arc<Vec<u8>>,
+        buf: Arc<[u8]>,
         /// Where the segment starts in it.
         start: usize,
     },
@@ -108,7 +108,7 @@ impl Layout {
     }
 
     /// Appends `buf[start..start + len]` without copying it.
-    pub fn push_shared(&mut self, buf: Arc<Vec<u8>>, start: usize, len: usize) {
+    pub fn push_shared(&mut self, buf: Arc<[u8]>, start: usize, len: usize) {
         if len == 0 {
             return;
         }

@@ -1,12 +1,14 @@
 //! Edits as invertible values: a [`Patch`] replaces bytes at an offset, a [`Transaction`] is
 //! what one undo step undoes (a stay in edit mode, a paste, a fill).
 //!
-//! A transaction may also change the length (typing past the last byte appends). Applying a
-//! transaction means: grow to `len_after` if it is larger, apply the patches in order, then
-//! shrink to `len_after` if it is smaller. Its inverse swaps the lengths and replays the
-//! inverted patches in reverse order, which is why history never has to look at the bytes.
+//! A transaction is a list of [`Step`]s applied in order: same-length patches, splices of the
+//! piece table (insert, delete, fill, replace: copy-on-write) and resizes (write-through).
+//! Its inverse replays the inverted steps in reverse order, which is why history never has
+//! to look at the bytes.
 
 use thiserror::Error;
+
+use crate::core::pieces::Tree;
 
 /// A patch that could not be built.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -86,10 +88,94 @@ impl Patch {
     }
 }
 
-/// One undo step: patches applied in order, with the length before and after.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One change inside a transaction.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// Same-length overwrite.
+    Write(Patch),
+    /// `removed` (as it was) replaced by `inserted` at `at` (copy-on-write: insert, delete,
+    /// fill, replace). The trees share their pieces with the document, so a 4 GiB delete
+    /// costs a few nodes here.
+    Splice {
+        /// Where.
+        at: u64,
+        /// The pieces taken out.
+        removed: Tree,
+        /// The pieces put in.
+        inserted: Tree,
+    },
+    /// The length changes from `from` to `to` (write-through: the file is resized);
+    /// `extra` is what the bytes between the two lengths are in the longer state.
+    Resize {
+        /// Length before.
+        from: u64,
+        /// Length after.
+        to: u64,
+        /// The bytes of `min(from, to)..max(from, to)` when the document is the longer.
+        extra: Vec<u8>,
+    },
+}
+
+impl Step {
+    /// The step that undoes this one.
+    #[must_use]
+    pub fn inverse(&self) -> Self {
+        match self {
+            Step::Write(p) => Step::Write(p.inverse()),
+            Step::Splice {
+                at,
+                removed,
+                inserted,
+            } => Step::Splice {
+                at: *at,
+                removed: inserted.clone(),
+                inserted: removed.clone(),
+            },
+            Step::Resize { from, to, extra } => Step::Resize {
+                from: *to,
+                to: *from,
+                extra: extra.clone(),
+            },
+        }
+    }
+
+    /// Where the step starts.
+    pub fn offset(&self) -> u64 {
+        match self {
+            Step::Write(p) => p.offset(),
+            Step::Splice { at, .. } => *at,
+            Step::Resize { from, to, .. } => (*from).min(*to),
+        }
+    }
+
+    /// One past the last offset the step touches (in the longer of the two states).
+    pub fn end(&self) -> u64 {
+        match self {
+            Step::Write(p) => p.end(),
+            Step::Splice {
+                at,
+                removed,
+                inserted,
+            } => at + removed.len().max(inserted.len()),
+            Step::Resize { from, to, .. } => (*from).max(*to),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Step::Write(p) => p.old.len() + p.new.len(),
+            Step::Splice {
+                removed, inserted, ..
+            } => usize::try_from(removed.added() + inserted.added()).unwrap_or(usize::MAX),
+            Step::Resize { extra, .. } => extra.len(),
+        }
+    }
+}
+
+/// One undo step: steps applied in order, with the length before and after.
+#[derive(Clone, Debug)]
 pub struct Transaction {
-    patches: Vec<Patch>,
+    steps: Vec<Step>,
     len_before: u64,
     len_after: u64,
 }
@@ -98,7 +184,7 @@ impl Transaction {
     /// An empty transaction on a document of length `len`.
     pub fn new(len: u64) -> Self {
         Self {
-            patches: Vec::new(),
+            steps: Vec::new(),
             len_before: len,
             len_after: len,
         }
@@ -106,13 +192,31 @@ impl Transaction {
 
     /// Adds a patch (already applied by the caller) and the length it left.
     pub fn push(&mut self, patch: Patch, len_after: u64) {
-        self.patches.push(patch);
+        self.push_step(Step::Write(patch), len_after);
+    }
+
+    /// Adds a step (already applied by the caller) and the length it left.
+    pub fn push_step(&mut self, step: Step, len_after: u64) {
+        self.steps.push(step);
         self.len_after = len_after;
     }
 
-    /// The patches, in the order they were applied.
-    pub fn patches(&self) -> &[Patch] {
-        &self.patches
+    /// The steps, in the order they were applied.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// The steps, to rewrite their pieces (a save materialises the file's bytes they hold).
+    pub(crate) fn steps_mut(&mut self) -> &mut [Step] {
+        &mut self.steps
+    }
+
+    /// The same-length patches, in order (the other steps left out).
+    pub fn patches(&self) -> impl Iterator<Item = &Patch> + '_ {
+        self.steps.iter().filter_map(|s| match s {
+            Step::Write(p) => Some(p),
+            _ => None,
+        })
     }
 
     /// Length of the document before the transaction.
@@ -127,39 +231,31 @@ impl Transaction {
 
     /// True when the transaction changes nothing.
     pub fn is_empty(&self) -> bool {
-        self.patches.is_empty() && self.len_before == self.len_after
+        self.steps.is_empty() && self.len_before == self.len_after
     }
 
     /// The lowest offset the transaction touches: where the cursor goes on undo and redo.
     pub fn first_offset(&self) -> Option<u64> {
-        self.patches.iter().map(Patch::offset).min()
+        self.steps.iter().map(Step::offset).min()
     }
 
     /// The bytes the transaction touches, length changes included.
     pub fn span(&self) -> Option<std::ops::Range<u64>> {
-        let mut lo = self.patches.iter().map(Patch::offset).min();
-        let mut hi = self.patches.iter().map(Patch::end).max();
-        if self.len_before != self.len_after {
-            let (a, b) = (
-                self.len_before.min(self.len_after),
-                self.len_before.max(self.len_after),
-            );
-            lo = Some(lo.map_or(a, |l| l.min(a)));
-            hi = Some(hi.map_or(b, |h| h.max(b)));
-        }
-        Some(lo?..hi?)
+        let lo = self.steps.iter().map(Step::offset).min()?;
+        let hi = self.steps.iter().map(Step::end).max()?;
+        Some(lo..hi)
     }
 
     /// Bytes held by the transaction (old and new), for bounding history memory.
     pub fn heap_bytes(&self) -> usize {
-        self.patches.iter().map(|p| p.old.len() + p.new.len()).sum()
+        self.steps.iter().map(Step::heap_bytes).sum()
     }
 
     /// The transaction that undoes this one.
     #[must_use]
     pub fn inverse(&self) -> Self {
         Self {
-            patches: self.patches.iter().rev().map(Patch::inverse).collect(),
+            steps: self.steps.iter().rev().map(Step::inverse).collect(),
             len_before: self.len_after,
             len_after: self.len_before,
         }
@@ -184,9 +280,13 @@ mod tests {
         let mut t = Transaction::new(4);
         t.push(Patch::new(1, vec![1, 2], vec![3, 4]).unwrap(), 4);
         t.push(Patch::new(4, vec![0], vec![9]).unwrap(), 5);
-        assert_eq!(t.inverse().inverse(), t);
+        let back = t.inverse().inverse();
+        assert_eq!(
+            back.patches().collect::<Vec<_>>(),
+            t.patches().collect::<Vec<_>>()
+        );
         assert_eq!(t.inverse().len_after(), 4);
-        assert_eq!(t.inverse().patches()[0].offset(), 4);
+        assert_eq!(t.inverse().patches().next().unwrap().offset(), 4);
         assert_eq!(t.first_offset(), Some(1));
     }
 }

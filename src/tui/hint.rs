@@ -12,6 +12,9 @@ pub fn edit(e: &EditError) -> String {
         EditError::Detached(_) => {
             format!("{e}; :e! opens what the path holds now, :w PATH saves a copy")
         }
+        EditError::MovesBytes | EditError::UndoTooLarge { .. } => {
+            format!("{e} (start maphex without -w)")
+        }
         EditError::PastEnd { .. } | EditError::TooLarge { .. } | EditError::Resize(_) => {
             e.to_string()
         }

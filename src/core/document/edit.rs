@@ -1,18 +1,31 @@
-//! Editing a document: writes (overwrite and append), undo groups, undo and redo, and the
-//! length changes they imply. Every byte written is recorded in the overlay before it goes
-//! into the view, so the mapping is never the only copy of an edit.
+//! Editing a document: overwrites, inserts, deletes, fills and replacements, undo groups, undo
+//! and redo.
+//!
+//! Copy-on-write: a same-length overwrite of the file's own bytes lands in the private
+//! mapping and the overlay (so `:e!` discards it and a save writes only it); everything else
+//! is a splice of the piece table. Write-through: overwrites land in the shared mapping and
+//! the only length change is the file's own (appending grows it, truncating shrinks it);
+//! moving bytes is refused. Every byte written to a mapping is recorded in the overlay first,
+//! so the mapping is never the only copy of an edit.
 
 use std::io;
+use std::ops::Range;
 use std::sync::Arc;
 
 use super::{Document, EditError, Mode, SourceKind, idx, to_usize};
 use crate::core::history::History;
 use crate::core::mapping::{DiskMap, ViewKind, ViewMap};
-use crate::core::patch::{Patch, Transaction};
+use crate::core::patch::{Patch, Step, Transaction};
+use crate::core::pieces::{Piece, Tree};
+use crate::core::shift::Change;
 use crate::core::source::ByteSource;
 
+/// The most bytes a write-through fill or truncation may change: undo has to keep the old
+/// bytes in memory, since the file itself is what changes.
+pub const WRITE_THROUGH_UNDO_LIMIT: u64 = 64 << 20;
+
 impl Document {
-    /// Opens an undo group: every write until [`Document::end_group`] is one undo step.
+    /// Opens an undo group: every edit until [`Document::end_group`] is one undo step.
     pub fn begin_group(&mut self) {
         if self.group.is_none() {
             self.group = Some(Transaction::new(self.len));
@@ -26,12 +39,40 @@ impl Document {
         }
     }
 
-    /// Overwrites bytes at `offset` (which may be the end, to append). Part of the open undo
-    /// group, or an undo step of its own.
-    pub fn write(&mut self, offset: u64, bytes: &[u8]) -> Result<(), EditError> {
+    /// The offset changes of the edits, undos and redos since the last call, in order: what
+    /// every stored offset is mapped through ([`crate::core::shift`]).
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// True when inserting and deleting are possible (copy-on-write over a file or memory).
+    pub fn can_resize(&self) -> bool {
+        self.mode == Mode::CopyOnWrite && self.kind != SourceKind::BlockDevice
+    }
+
+    fn check_editable(&self) -> Result<(), EditError> {
         if self.mode == Mode::ReadOnly {
             return Err(EditError::ReadOnly);
         }
+        self.check_attached()
+    }
+
+    /// Insertions and deletions need copy-on-write: a shared mapping cannot move bytes.
+    fn check_movable(&self) -> Result<(), EditError> {
+        self.check_editable()?;
+        match (self.mode, self.kind) {
+            (Mode::WriteThrough, _) => Err(EditError::MovesBytes),
+            (_, SourceKind::BlockDevice) => Err(EditError::Resize(
+                "a block device has a fixed size; overwrite within it".into(),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Overwrites bytes at `offset` (which may reach past the end, to append). Part of the
+    /// open undo group, or an undo step of its own.
+    pub fn write(&mut self, offset: u64, bytes: &[u8]) -> Result<(), EditError> {
+        self.check_editable()?;
         if offset > self.len {
             return Err(EditError::PastEnd {
                 offset,
@@ -41,33 +82,334 @@ impl Document {
         if bytes.is_empty() {
             return Ok(());
         }
-        self.check_attached()?;
-        if self.kind == SourceKind::BlockDevice && offset + bytes.len() as u64 > self.len {
-            return Err(EditError::Resize(
-                "a block device cannot grow; overwrite within it".into(),
-            ));
-        }
         let end = offset
             .checked_add(bytes.len() as u64)
             .ok_or(EditError::TooLarge { offset })?;
         to_usize(end)?;
-        let mut old = self.read(offset..end).into_owned();
-        old.resize(bytes.len(), 0);
-        let patch =
-            Patch::new(offset, old, bytes.to_vec()).map_err(|_| EditError::TooLarge { offset })?;
-        let before = self.len;
-        let new_len = self.len.max(end);
-        self.set_len(new_len)?;
-        self.put(offset, bytes);
-        self.last_change = Some(offset..end);
-        if let Some(tx) = &mut self.group {
-            tx.push(patch, new_len);
+        if self.kind == SourceKind::BlockDevice && end > self.len {
+            return Err(EditError::Resize(
+                "a block device cannot grow; overwrite within it".into(),
+            ));
+        }
+        let inside = idx(end.min(self.len) - offset);
+        let mut steps = Vec::new();
+        if end > self.len {
+            let (from, to) = (self.len, end);
+            let step = if self.mode == Mode::WriteThrough {
+                // Growing makes zeros: nothing to keep (the write below puts the bytes).
+                Step::Resize {
+                    from,
+                    to,
+                    extra: Vec::new(),
+                }
+            } else {
+                Step::Splice {
+                    at: from,
+                    removed: Tree::new(),
+                    inserted: Tree::of(Piece::bytes(&bytes[inside..])),
+                }
+            };
+            self.apply_step(&step)?;
+            steps.push(step);
+        }
+        let n = if self.mode == Mode::WriteThrough {
+            bytes.len()
         } else {
-            let mut tx = Transaction::new(before);
-            tx.push(patch, new_len);
-            self.history.record(tx);
+            inside
+        };
+        if n > 0 {
+            let mut old = self.read(offset..offset + n as u64).into_owned();
+            old.resize(n, 0);
+            let patch = Patch::new(offset, old, bytes[..n].to_vec())
+                .map_err(|_| EditError::TooLarge { offset })?;
+            let step = Step::Write(patch);
+            self.apply_step(&step)?;
+            steps.push(step);
+        }
+        self.record_steps(steps);
+        Ok(())
+    }
+
+    /// Inserts `bytes` before `offset` (copy-on-write).
+    pub fn insert(&mut self, offset: u64, bytes: &[u8]) -> Result<(), EditError> {
+        self.insert_tree(offset, Tree::of(Piece::bytes(bytes)))
+    }
+
+    /// Inserts `pattern` repeated `count` times before `offset`: a few bytes of memory
+    /// however long it is.
+    pub fn insert_fill(
+        &mut self,
+        offset: u64,
+        pattern: &[u8],
+        count: u64,
+    ) -> Result<(), EditError> {
+        let len = (pattern.len() as u64)
+            .checked_mul(count)
+            .filter(|n| self.len.checked_add(*n).is_some())
+            .ok_or(EditError::TooLarge { offset })?;
+        self.insert_tree(offset, fill_tree(pattern, 0, len))
+    }
+
+    fn insert_tree(&mut self, offset: u64, tree: Tree) -> Result<(), EditError> {
+        self.check_movable()?;
+        if offset > self.len {
+            return Err(EditError::PastEnd {
+                offset,
+                len: self.len,
+            });
+        }
+        if tree.is_empty() {
+            return Ok(());
+        }
+        let step = Step::Splice {
+            at: offset,
+            removed: Tree::new(),
+            inserted: tree,
+        };
+        self.apply_step(&step)?;
+        self.record_steps(vec![step]);
+        Ok(())
+    }
+
+    /// Deletes the bytes of `range` (copy-on-write).
+    pub fn delete(&mut self, range: Range<u64>) -> Result<(), EditError> {
+        self.replace_range(range, Tree::new())
+    }
+
+    /// Replaces the bytes of `range` by `bytes` (copy-on-write; any lengths).
+    pub fn replace(&mut self, range: Range<u64>, bytes: &[u8]) -> Result<(), EditError> {
+        self.replace_range(range, Tree::of(Piece::bytes(bytes)))
+    }
+
+    fn replace_range(&mut self, range: Range<u64>, with: Tree) -> Result<(), EditError> {
+        self.check_movable()?;
+        self.check_range(&range)?;
+        if range.is_empty() && with.is_empty() {
+            return Ok(());
+        }
+        let removed = self
+            .pieces
+            .split(range.start)
+            .1
+            .split(range.end - range.start)
+            .0;
+        let step = Step::Splice {
+            at: range.start,
+            removed,
+            inserted: with,
+        };
+        self.apply_step(&step)?;
+        self.record_steps(vec![step]);
+        Ok(())
+    }
+
+    fn check_range(&self, range: &Range<u64>) -> Result<(), EditError> {
+        if range.start > range.end || range.end > self.len {
+            return Err(EditError::PastEnd {
+                offset: range.end.max(range.start),
+                len: self.len,
+            });
         }
         Ok(())
+    }
+
+    /// Fills `range` with `pattern` repeated (its phase starting at `range.start`). In
+    /// copy-on-write any size costs a few bytes; in write-through the bytes are written into
+    /// the file and undo keeps the old ones, so at most [`WRITE_THROUGH_UNDO_LIMIT`].
+    pub fn fill(&mut self, range: Range<u64>, pattern: &[u8]) -> Result<(), EditError> {
+        self.check_editable()?;
+        self.check_range(&range)?;
+        if pattern.is_empty() || range.is_empty() {
+            return Ok(());
+        }
+        let n = range.end - range.start;
+        if self.mode == Mode::WriteThrough || self.kind == SourceKind::BlockDevice {
+            if n > WRITE_THROUGH_UNDO_LIMIT {
+                return Err(EditError::UndoTooLarge {
+                    bytes: n,
+                    limit: WRITE_THROUGH_UNDO_LIMIT,
+                });
+            }
+            let bytes: Vec<u8> = pattern.iter().copied().cycle().take(idx(n)).collect();
+            return self.write(range.start, &bytes);
+        }
+        self.replace_range(range, fill_tree(pattern, 0, n))
+    }
+
+    /// Cuts the document at `len` (copy-on-write: a delete of the rest; write-through: the
+    /// file is truncated, keeping at most [`WRITE_THROUGH_UNDO_LIMIT`] bytes for undo).
+    pub fn truncate(&mut self, len: u64) -> Result<(), EditError> {
+        self.check_editable()?;
+        if len >= self.len {
+            return Ok(());
+        }
+        match (self.mode, self.kind) {
+            (Mode::WriteThrough, _) => {
+                let n = self.len - len;
+                if n > WRITE_THROUGH_UNDO_LIMIT {
+                    return Err(EditError::UndoTooLarge {
+                        bytes: n,
+                        limit: WRITE_THROUGH_UNDO_LIMIT,
+                    });
+                }
+                let extra = self.read(len..self.len).into_owned();
+                let step = Step::Resize {
+                    from: self.len,
+                    to: len,
+                    extra,
+                };
+                self.apply_step(&step)?;
+                self.record_steps(vec![step]);
+                Ok(())
+            }
+            _ => self.delete(len..self.len),
+        }
+    }
+
+    /// Replaces many ranges at once (sorted, not overlapping), as one step: the piece table is
+    /// rebuilt in one pass, so a million replacements cost what they touch. The replacement
+    /// bytes share one buffer; a replacement equal to the one before shares its bytes too.
+    /// In write-through mode every replacement must keep its length.
+    pub fn replace_many<'a>(
+        &mut self,
+        replacements: impl IntoIterator<Item = (Range<u64>, &'a [u8])>,
+    ) -> Result<u64, EditError> {
+        self.check_editable()?;
+        let repl: Vec<(Range<u64>, &[u8])> = replacements.into_iter().collect();
+        let mut at = 0;
+        for (r, _) in &repl {
+            if r.start < at || r.end < r.start || r.end > self.len {
+                return Err(EditError::PastEnd {
+                    offset: r.end,
+                    len: self.len,
+                });
+            }
+            at = r.end;
+        }
+        let count = repl.len() as u64;
+        if repl.is_empty() {
+            return Ok(0);
+        }
+        if self.mode == Mode::WriteThrough || self.kind == SourceKind::BlockDevice {
+            if repl
+                .iter()
+                .any(|(r, b)| r.end - r.start != <[u8]>::len(b) as u64)
+            {
+                return Err(EditError::MovesBytes);
+            }
+            self.begin_group();
+            let own = self.group.as_ref().is_some_and(Transaction::is_empty);
+            for (r, b) in &repl {
+                self.write(r.start, b)?;
+            }
+            if own {
+                self.end_group();
+            }
+            return Ok(count);
+        }
+        self.check_movable()?;
+        // One buffer for every replacement's bytes.
+        let mut arena = Vec::new();
+        let mut spans = Vec::with_capacity(repl.len());
+        let mut prev: Option<(usize, usize)> = None;
+        for (_, b) in &repl {
+            let b: &[u8] = b;
+            let span = match prev {
+                Some((s, n)) if arena[s..s + n] == *b => (s, n),
+                _ => {
+                    arena.extend_from_slice(b);
+                    (arena.len() - b.len(), b.len())
+                }
+            };
+            spans.push(span);
+            prev = Some(span);
+        }
+        let buf: Arc<[u8]> = Arc::from(arena);
+        let old = self.pieces.clone();
+        let mut pieces = Vec::with_capacity(repl.len() * 2 + 1);
+        let mut at = 0;
+        let mut changes = Vec::with_capacity(repl.len());
+        for ((r, _), (s, n)) in repl.iter().zip(&spans) {
+            if at < r.start {
+                pieces.extend(old.split(at).1.split(r.start - at).0.pieces());
+            }
+            if *n > 0 {
+                pieces.push(Piece::Bytes {
+                    buf: Arc::clone(&buf),
+                    start: *s,
+                    len: *n,
+                });
+            }
+            changes.push(Change {
+                at: r.start,
+                removed: r.end - r.start,
+                inserted: *n as u64,
+            });
+            at = r.end;
+        }
+        if at < self.len {
+            pieces.extend(old.split(at).1.pieces());
+        }
+        let new = Tree::from_pieces(pieces);
+        let before = self.len;
+        self.pieces = new.clone();
+        self.len = new.len();
+        // The changes are reported in the order of the document as it is being rewritten:
+        // each one's offset counts the earlier ones' shifts.
+        let mut shift: i128 = 0;
+        for c in &mut changes {
+            let d = c.delta();
+            c.at = u64::try_from(i128::from(c.at) + shift).unwrap_or(c.at);
+            shift += d;
+        }
+        self.changes.extend(changes);
+        let span_end = repl.last().map_or(0, |(r, _)| r.end);
+        let first = repl.first().map_or(0, |(r, _)| r.start);
+        self.last_change = Some(first..span_end.min(self.len).max(first));
+        let mut tx = Transaction::new(before);
+        tx.push_step(
+            Step::Splice {
+                at: 0,
+                removed: old,
+                inserted: new,
+            },
+            self.len,
+        );
+        match &mut self.group {
+            Some(g) => g.push_step(tx.steps()[0].clone(), self.len),
+            None => self.history.record(tx),
+        }
+        Ok(count)
+    }
+
+    /// Records steps already applied: into the open group, or as one undo step.
+    fn record_steps(&mut self, steps: Vec<Step>) {
+        if steps.is_empty() {
+            return;
+        }
+        let len = self.len;
+        if let Some(g) = &mut self.group {
+            for s in steps {
+                g.push_step(s, len);
+            }
+        } else {
+            let before = self.len_before_steps(&steps);
+            let mut tx = Transaction::new(before);
+            for s in steps {
+                tx.push_step(s, len);
+            }
+            self.history.record(tx);
+        }
+    }
+
+    fn len_before_steps(&self, steps: &[Step]) -> u64 {
+        steps.iter().rev().fold(self.len, |len, s| match s {
+            Step::Write(_) => len,
+            Step::Splice {
+                removed, inserted, ..
+            } => len - inserted.len() + removed.len(),
+            Step::Resize { from, .. } => *from,
+        })
     }
 
     /// In write-through mode, checks (one `stat`) that the path still names the open file:
@@ -109,33 +451,116 @@ impl Document {
         let Some(tx) = step(&mut self.history) else {
             return Ok(None);
         };
-        if let Err(e) = self.apply(&tx) {
-            back(&mut self.history);
-            return Err(e);
+        for (done, s) in tx.steps().iter().enumerate() {
+            if let Err(e) = self.apply_step(s) {
+                // Put back what was applied, newest first, so a failed step changes nothing.
+                for s in tx.steps()[..done].iter().rev() {
+                    let _ = self.apply_step(&s.inverse());
+                }
+                back(&mut self.history);
+                return Err(e);
+            }
+        }
+        self.last_change = tx
+            .span()
+            .map(|r| r.start.min(self.len)..r.end.min(self.len));
+        // Back at the state last saved: the bytes are the file's again, so the pieces are
+        // too (a redone append is not "changed"). The content is the same; history stays valid.
+        if self.history.is_at_saved()
+            && self.overlay.is_empty()
+            && self.len == self.base_len
+            && self.mode == Mode::CopyOnWrite
+        {
+            self.pieces = Tree::of(Piece::Base {
+                start: 0,
+                len: self.len,
+            });
         }
         Ok(Some(tx.first_offset().unwrap_or(0).min(self.len)))
     }
 
-    fn apply(&mut self, tx: &Transaction) -> Result<(), EditError> {
-        // The length first: it is the only step that can fail (a write-through resize), so a
-        // failure leaves every byte as it was. Bytes past a shrunk end are clipped.
-        self.set_len(tx.len_after())?;
-        self.last_change = tx.span();
-        for p in tx.patches() {
-            let end = p.end().min(self.len);
-            if p.offset() < end {
-                let n = idx(end - p.offset());
-                self.put(p.offset(), &p.new_bytes()[..n]);
+    /// Applies one step to the bytes (not to the history).
+    fn apply_step(&mut self, step: &Step) -> Result<(), EditError> {
+        match step {
+            Step::Write(p) => {
+                let end = p.end().min(self.len);
+                if p.offset() < end {
+                    let n = idx(end - p.offset());
+                    self.overwrite(p.offset(), &p.new_bytes()[..n]);
+                }
+                self.changes.push(Change {
+                    at: p.offset(),
+                    removed: end.saturating_sub(p.offset()),
+                    inserted: end.saturating_sub(p.offset()),
+                });
+                self.last_change = Some(p.offset()..end);
+            }
+            Step::Splice {
+                at,
+                removed,
+                inserted,
+            } => {
+                if *at + removed.len() > self.len {
+                    return Err(EditError::PastEnd {
+                        offset: at + removed.len(),
+                        len: self.len,
+                    });
+                }
+                let _ = self.pieces.splice(*at, removed.len(), inserted.clone());
+                self.len = self.pieces.len();
+                self.changes.push(Change {
+                    at: *at,
+                    removed: removed.len(),
+                    inserted: inserted.len(),
+                });
+                self.last_change = Some(*at..at + inserted.len());
+            }
+            Step::Resize { from, to, extra } => {
+                self.set_file_len(*to)?;
+                if to > from && !extra.is_empty() {
+                    self.overwrite(*from, &extra[..idx(to - from).min(extra.len())]);
+                }
+                self.changes.push(Change {
+                    at: (*from).min(*to),
+                    removed: from.saturating_sub(*to),
+                    inserted: to.saturating_sub(*from),
+                });
+                self.last_change = Some((*from).min(*to)..(*from).max(*to).min(self.len));
             }
         }
         Ok(())
     }
 
-    /// Writes bytes already checked to lie within `0..len`, recording them in the overlay.
-    fn put(&mut self, offset: u64, bytes: &[u8]) {
+    /// Overwrites bytes already checked to lie within `0..len`. The file's own bytes go into
+    /// the mapping (recorded in the overlay first); bytes of other pieces (inserted, filled)
+    /// are replaced by a piece of the new bytes.
+    fn overwrite(&mut self, offset: u64, bytes: &[u8]) {
         let end = offset + bytes.len() as u64;
-        let view_len = self.view.as_ref().map_or(0, |v| v.as_slice().len() as u64);
-        // Part inside what was on disk: record original/current, then write the view.
+        let mut parts: Vec<(u64, Option<u64>, u64)> = Vec::new();
+        self.pieces.visit(offset..end, &mut |at, p, from, to| {
+            let base = match p {
+                Piece::Base { start, .. } => Some(start + from),
+                _ => None,
+            };
+            parts.push((at, base, to - from));
+            true
+        });
+        for (at, base, n) in parts {
+            let src = &bytes[idx(at - offset)..idx(at - offset + n)];
+            match base {
+                Some(b) => self.put_base(b, src),
+                None => {
+                    let _ = self.pieces.splice(at, n, Tree::of(Piece::bytes(src)));
+                }
+            }
+        }
+    }
+
+    /// Writes bytes into the file's own bytes at file offset `offset`, recording the part
+    /// inside what the last save left (`0..base_len`) in the overlay. (Write-through bytes
+    /// appended past it are dirty by the length alone.)
+    fn put_base(&mut self, offset: u64, bytes: &[u8]) {
+        let end = offset + bytes.len() as u64;
         let split = end.min(self.base_len).max(offset);
         if offset < split {
             let n = idx(split - offset);
@@ -146,46 +571,22 @@ impl Document {
                     .unwrap_or_default()
             });
         }
-        match self.mode {
-            Mode::WriteThrough => {
-                if let Some(v) = &mut self.view {
-                    let e = end.min(view_len);
-                    if offset < e {
-                        v.as_mut_slice()[idx(offset)..idx(e)]
-                            .copy_from_slice(&bytes[..idx(e - offset)]);
-                    }
-                }
+        if let Some(v) = &mut self.view {
+            let e = idx(end).min(v.as_slice().len());
+            if idx(offset) < e {
+                v.as_mut_slice()[idx(offset)..e].copy_from_slice(&bytes[..e - idx(offset)]);
             }
-            Mode::CopyOnWrite => {
-                if let Some(v) = self.view.as_mut().filter(|_| offset < split) {
-                    let e = split.min(view_len);
-                    if offset < e {
-                        v.as_mut_slice()[idx(offset)..idx(e)]
-                            .copy_from_slice(&bytes[..idx(e - offset)]);
-                    }
-                }
-                if end > self.base_len {
-                    let from = offset.max(self.base_len);
-                    let tail = Arc::make_mut(&mut self.tail);
-                    let t = idx(from - self.base_len);
-                    tail[t..t + idx(end - from)].copy_from_slice(&bytes[idx(from - offset)..]);
-                }
-            }
-            Mode::ReadOnly => {}
         }
     }
 
-    /// Changes the length: zero-filled growth or truncation.
-    pub(super) fn set_len(&mut self, new_len: u64) -> Result<(), EditError> {
+    /// Write-through: resizes the file (zeros when it grows) and maps it again. Shrinking
+    /// below the length of the last save keeps the saved bytes of the part cut off, so that
+    /// regrowing it later still compares against them (and is flushed by the next save).
+    fn set_file_len(&mut self, new_len: u64) -> Result<(), EditError> {
         let old = self.len;
         if new_len == old {
             return Ok(());
         }
-        if self.mode == Mode::ReadOnly {
-            return Err(EditError::ReadOnly);
-        }
-        // Shrinking below what is on disk (undoing a saved append): keep the saved bytes of
-        // the part cut off, so that regrowing it later still compares against them.
         let cut_before = self.cut.clone();
         if new_len < old && new_len < self.base_len {
             let hi = old.min(self.base_len);
@@ -207,41 +608,36 @@ impl Document {
             }
             self.cut = Some((new_len, orig));
         }
-        match self.mode {
-            Mode::ReadOnly => return Err(EditError::ReadOnly),
-            Mode::CopyOnWrite => {
-                let tail_len = to_usize(new_len.saturating_sub(self.base_len))?;
-                Arc::make_mut(&mut self.tail).resize(tail_len, 0);
-            }
-            Mode::WriteThrough => {
-                let file = self
-                    .file
-                    .as_ref()
-                    .ok_or(EditError::ReadOnly)?
-                    .try_clone()
-                    .map_err(|e| EditError::Resize(e.to_string()))?;
-                // Drop the mappings before shrinking: a page past the new end would SIGBUS.
-                self.view = None;
-                let resized = file.set_len(new_len).and_then(|()| self.remap(new_len));
-                if let Err(e) = resized {
-                    // Put everything back as it was, so later edits still land in the file.
-                    let _ = file.set_len(old);
-                    let _ = self.remap(old);
-                    self.cut = cut_before;
-                    return Err(EditError::Resize(e.to_string()));
-                }
-                // Our own resize is not another writer's change.
-                if let Some(st) = &mut self.stamp {
-                    st.len = new_len;
-                }
-            }
+        let file = self
+            .file
+            .as_ref()
+            .ok_or(EditError::ReadOnly)?
+            .try_clone()
+            .map_err(|e| EditError::Resize(e.to_string()))?;
+        // Drop the mappings before shrinking: a page past the new end would SIGBUS.
+        self.view = None;
+        let resized = file.set_len(new_len).and_then(|()| self.remap(new_len));
+        if let Err(e) = resized {
+            // Put everything back as it was, so later edits still land in the file.
+            let _ = file.set_len(old);
+            let _ = self.remap(old);
+            self.cut = cut_before;
+            return Err(EditError::Resize(e.to_string()));
+        }
+        // Our own resize is not another writer's change.
+        if let Some(st) = &mut self.stamp {
+            st.len = new_len;
         }
         if new_len < self.base_len {
             Arc::make_mut(&mut self.overlay).truncate(new_len);
         }
         self.len = new_len;
-        // Regrowing inside what is on disk: the new bytes are zeros, compared with the saved
-        // bytes kept in `cut`.
+        self.pieces = Tree::of(Piece::Base {
+            start: 0,
+            len: new_len,
+        });
+        // Regrowing inside what the last save left: the new bytes are zeros, compared with
+        // the saved bytes kept in `cut`.
         if new_len > old && old < self.base_len {
             let hi = new_len.min(self.base_len);
             let zeros = vec![0u8; idx(hi - old)];
@@ -254,16 +650,6 @@ impl Document {
                 let used = idx(hi - start).min(orig.len());
                 if used < orig.len() {
                     self.cut = Some((hi, orig[used..].to_vec()));
-                }
-            }
-            if let Some(v) = self
-                .view
-                .as_mut()
-                .filter(|_| self.mode == Mode::CopyOnWrite)
-            {
-                let e = idx(hi).min(v.as_slice().len());
-                if idx(old) < e {
-                    v.as_mut_slice()[idx(old)..e].fill(0);
                 }
             }
         }
@@ -285,4 +671,16 @@ impl Document {
         };
         Ok(())
     }
+}
+
+/// A tree of one fill piece.
+fn fill_tree(pattern: &[u8], phase: usize, len: u64) -> Tree {
+    if pattern.is_empty() {
+        return Tree::new();
+    }
+    Tree::of(Piece::Fill {
+        pattern: Arc::from(pattern),
+        phase: phase % pattern.len(),
+        len,
+    })
 }

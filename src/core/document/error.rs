@@ -76,6 +76,25 @@ pub enum EditError {
     /// rename, or removed): the edit would land in a file nobody sees, so it is refused.
     #[error("write-through edit refused: {0}, so it would land in the old file")]
     Detached(DiskChange),
+    /// Write-through: inserting or deleting would move bytes, which a shared mapping of the
+    /// file cannot do (every other program with the file open would see it shift).
+    #[error(
+        "write-through mode cannot insert or delete: a shared mapping of the file cannot move \
+         bytes; reopen in copy-on-write mode to insert and delete, then save"
+    )]
+    MovesBytes,
+    /// Write-through: undo would have to keep more old bytes than allowed.
+    #[error(
+        "write-through edit refused: it changes {bytes} bytes in the file, and undo would have \
+         to keep them all in memory (at most {limit}); reopen in copy-on-write mode, where it \
+         costs a few bytes"
+    )]
+    UndoTooLarge {
+        /// Bytes the edit changes.
+        bytes: u64,
+        /// The most allowed.
+        limit: u64,
+    },
 }
 
 /// A save that did not happen; the edits are still in memory, unsaved.

@@ -13,6 +13,8 @@ use thiserror::Error;
 
 use super::{DiskChange, Document, EditError, Mode, SaveError, SaveReport, SourceKind, Stamp, idx};
 use crate::core::journal;
+use crate::core::pieces::Piece;
+use crate::core::relayout;
 use crate::core::source::ByteSource;
 
 impl Document {
@@ -136,11 +138,19 @@ impl Document {
         };
         let file = self.file.as_ref().ok_or(SaveError::ReadOnly)?;
         let mut report = SaveReport::default();
+        let mut too_many = None;
         match self.mode {
             Mode::CopyOnWrite => {
                 if let Some(j) = self.pending_journal() {
                     return Err(SaveError::JournalPending(j));
                 }
+                if !self.is_in_place() && self.appended_shape().is_none() {
+                    return self.save_moved(&relayout::Options::default());
+                }
+                if !self.is_in_place() {
+                    too_many = self.keep_history_across_save();
+                }
+                let file = self.file.as_ref().ok_or(SaveError::ReadOnly)?;
                 match self.save_cow(file, fault) {
                     Ok(r) => report = r,
                     Err(e) => {
@@ -171,11 +181,13 @@ impl Document {
             }
             Mode::ReadOnly => return Err(SaveError::ReadOnly),
         }
-        let len_changed = self.base_len != self.len;
+        // A cut and regrown tail was written over the file's bytes there: the private view
+        // may hold its own old copies of those pages, so it is made again like a resize.
+        let len_changed = self.base_len != self.len || !self.is_in_place();
         self.base_len = self.len;
-        self.tail = Arc::default();
         self.overlay = Arc::default();
         self.cut = None;
+        self.pieces = super::identity(self.len);
         // After a forced save over someone else's change, map again so the view shows exactly
         // what is now in the file (their bytes where we had no edit, ours where we had).
         if len_changed || force || self.mode == Mode::CopyOnWrite && !self.disk.is_mapped() {
@@ -186,6 +198,7 @@ impl Document {
             .as_ref()
             .and_then(|f| f.metadata().ok())
             .map(|m| Stamp::of(&m));
+        self.history_after_save(too_many);
         self.history.mark_saved();
         Ok(report)
     }
@@ -201,19 +214,23 @@ impl Document {
             }
             Ok(())
         };
-        let disk = self.disk.as_slice();
         let mut journal = journal::Record {
             len: self.base_len,
             runs: Vec::new(),
         };
+        // The file's bytes kept in place: `0..keep` (all of them, or a prefix when the document
+        // was cut short); anything after them is appended.
+        let keep = self.appended_shape().unwrap_or(self.base_len);
         for (off, orig) in self.overlay.originals() {
             journal.runs.push((off, orig.to_vec()));
         }
-        if self.len < self.base_len {
-            let lost = disk
-                .get(idx(self.len)..idx(self.base_len))
+        if keep < self.base_len {
+            let lost = self
+                .disk
+                .as_slice()
+                .get(idx(keep)..idx(self.base_len))
                 .unwrap_or_default();
-            journal.runs.push((self.len, lost.to_vec()));
+            journal.runs.push((keep, lost.to_vec()));
         }
         let jpath = journal::side_path(&self.path, journal::Kind::Journal);
         let journaled = self.kind == SourceKind::File;
@@ -230,7 +247,7 @@ impl Document {
         crash(FaultPoint::AfterJournal)?;
         let mut report = SaveReport::default();
         let writes = (|| -> io::Result<()> {
-            let runs: Vec<(u64, &[u8])> = self.overlay.runs().collect();
+            let runs: Vec<(u64, &[u8])> = self.overlay.current_in(0..keep).collect();
             for (i, &(off, bytes)) in runs.iter().enumerate() {
                 file.write_all_at(bytes, off)?;
                 report.bytes_written += bytes.len() as u64;
@@ -239,9 +256,15 @@ impl Document {
                     crash(FaultPoint::MidWrite)?;
                 }
             }
-            if !self.tail.is_empty() {
-                file.write_all_at(&self.tail, self.base_len)?;
-                report.bytes_written += self.tail.len() as u64;
+            if self.len > keep {
+                let mut off = keep;
+                while off < self.len {
+                    let end = (off + (1 << 20)).min(self.len);
+                    let bytes = self.read(off..end);
+                    file.write_all_at(&bytes, off)?;
+                    report.bytes_written += bytes.len() as u64;
+                    off = end;
+                }
                 report.ranges += 1;
             }
             // The document's length wins, as with `:w!` in vim: a forced save over a file
@@ -267,6 +290,20 @@ impl Document {
             journal::sync_dir(&jpath)?;
         }
         Ok(report)
+    }
+
+    /// `Some(k)` when the document is the file's first `k` bytes in place followed by bytes
+    /// of its own (appended), or the file cut at `k`: what a save writes with positioned
+    /// writes at the end, without moving any of the file's bytes.
+    pub(super) fn appended_shape(&self) -> Option<u64> {
+        let keep = match self.pieces.first() {
+            None => return Some(0),
+            Some(Piece::Base { start: 0, len }) => len,
+            Some(_) if self.base_len == 0 => 0,
+            Some(_) => return None,
+        };
+        let rest = self.pieces.split(keep).1;
+        (rest.added() == rest.len()).then_some(keep)
     }
 
     /// The journal of an interrupted save beside the file, if there is one.
@@ -377,8 +414,7 @@ impl Document {
                 self.write(*off, bytes)?;
             }
             if rec.len < self.len {
-                // Only an undone, saved append shrinks a file; that step is not undoable.
-                self.set_len(rec.len)?;
+                self.truncate(rec.len)?;
             }
             Ok(())
         })();
@@ -426,11 +462,16 @@ impl Document {
         };
         self.group = None;
         self.history.clear();
-        self.tail = Arc::default();
         self.overlay = Arc::default();
         self.cut = None;
+        self.changes.push(crate::core::shift::Change {
+            at: 0,
+            removed: self.len,
+            inserted: len,
+        });
         self.base_len = len;
         self.len = len;
+        self.pieces = super::identity(len);
         self.remap(len)?;
         self.stamp = self
             .file

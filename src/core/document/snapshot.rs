@@ -7,19 +7,20 @@ use std::sync::Arc;
 use super::idx;
 use crate::core::mapping::DiskMap;
 use crate::core::overlay::Overlay;
+use crate::core::pieces::{Piece, Tree};
 use crate::core::source::ByteSource;
 
-/// A view of a document's bytes for another thread (the search worker): the unsaved edits as
-/// they were when it was taken, over the shared mapping of the file. Reads borrow from the
-/// mapping where nothing was edited. The mapping is live like every mmap: bytes the file gets
-/// later (a save, a write-through edit, another program) show through; a truncation shows as
-/// zeros (the SIGBUS guard) and the document notices it, not the snapshot.
+/// A view of a document's bytes for another thread (the search worker): the pieces and the
+/// same-length edits as they were when it was taken, over the shared mapping of the file.
+/// Reads borrow from the mapping where nothing was edited. The mapping is live like every
+/// mmap: bytes the file gets later (a save, a write-through edit, another program) show
+/// through; a truncation shows as zeros (the SIGBUS guard) and the document notices it, not
+/// the snapshot.
 #[derive(Clone)]
 pub struct Snapshot {
     pub(super) disk: DiskMap,
     pub(super) overlay: Arc<Overlay>,
-    pub(super) tail: Arc<Vec<u8>>,
-    pub(super) base_len: u64,
+    pub(super) pieces: Tree,
     pub(super) len: u64,
 }
 
@@ -37,30 +38,60 @@ impl ByteSource for Snapshot {
     }
 
     fn read(&self, range: Range<u64>) -> Cow<'_, [u8]> {
-        let end = range.end.min(self.len);
-        let start = range.start.min(end);
-        let split = end.min(self.base_len).max(start);
-        let disk = self
-            .disk
-            .as_slice()
-            .get(idx(start)..idx(split))
+        let disk = self.disk.as_slice();
+        read_pieces(&self.pieces, range, disk, Some(&self.overlay))
+    }
+}
+
+/// The bytes of `range` of a document made of `pieces`, whose file pieces read from `file`
+/// (the mapping) with `overlay` laid over it when given. Borrows from the mapping when the
+/// range lies in one file piece with no edit in it.
+pub(super) fn read_pieces<'a>(
+    pieces: &'a Tree,
+    range: Range<u64>,
+    file: &'a [u8],
+    overlay: Option<&Overlay>,
+) -> Cow<'a, [u8]> {
+    let end = range.end.min(pieces.len());
+    let start = range.start.min(end);
+    if start == end {
+        return Cow::Borrowed(&[]);
+    }
+    let base = |r: Range<u64>, out: &mut Vec<u8>| {
+        let at = out.len();
+        let have = file
+            .get(idx(r.start)..idx(r.end).min(file.len()))
             .unwrap_or_default();
-        let mut edits = self.overlay.current_in(start..split).peekable();
-        if split == end && edits.peek().is_none() {
-            return Cow::Borrowed(disk);
-        }
-        let mut out = disk.to_vec();
-        for (off, bytes) in edits {
-            let s = idx(off - start);
-            out[s..s + bytes.len()].copy_from_slice(bytes);
-        }
-        if split < end {
-            let from = idx(split.saturating_sub(self.base_len));
-            let to = idx(end - self.base_len).min(self.tail.len());
-            if from < to {
-                out.extend_from_slice(&self.tail[from..to]);
+        out.extend_from_slice(have);
+        out.resize(at + idx(r.end - r.start), 0);
+        if let Some(ov) = overlay {
+            for (off, bytes) in ov.current_in(r.clone()) {
+                let s = at + idx(off - r.start);
+                out[s..s + bytes.len()].copy_from_slice(bytes);
             }
         }
-        Cow::Owned(out)
+    };
+    if let Some((piece, p0)) = pieces.find(start)
+        && end <= p0 + piece.len()
+    {
+        match piece {
+            Piece::Base { start: b, .. } => {
+                let (s, e) = (b + start - p0, b + end - p0);
+                let clean = overlay.is_none_or(|ov| ov.ranges_in(s..e).next().is_none());
+                if clean && let Some(slice) = file.get(idx(s)..idx(e)) {
+                    return Cow::Borrowed(slice);
+                }
+            }
+            Piece::Bytes { buf, start: b, .. } => {
+                return Cow::Borrowed(&buf[b + idx(start - p0)..b + idx(end - p0)]);
+            }
+            Piece::Fill { .. } => {}
+        }
     }
+    let mut out = Vec::with_capacity(idx(end - start));
+    pieces.visit(start..end, &mut |_, p, from, to| {
+        Tree::piece_bytes(p, from, to, &mut out, &base);
+        true
+    });
+    Cow::Owned(out)
 }
