@@ -32,6 +32,7 @@ use crate::core::mapping::{DiskMap, ViewKind, ViewMap, clear_nonblocking};
 use crate::core::overlay::Overlay;
 use crate::core::patch::Transaction;
 use crate::core::pieces::{Piece, Tree};
+use crate::core::relayout;
 use crate::core::shift::Change;
 use crate::core::source::ByteSource;
 
@@ -288,6 +289,29 @@ impl Document {
             // Locked by us, or locking is not supported here (some network filesystems).
             _ => (file, writable),
         };
+        // A save that moved bytes and was interrupted (a crash, kill -9) is finished now,
+        // before anything maps the file: the file becomes wholly the new content.
+        let mut writable = writable;
+        let mut meta = meta;
+        if writable && relayout::pending(path).is_some() {
+            match relayout::finish_pending(path) {
+                Ok(done) => {
+                    if done.is_some() {
+                        notes.push(Note::Other(
+                            "an interrupted save was finished: the file holds the saved content"
+                                .into(),
+                        ));
+                    }
+                    meta = file.metadata().map_err(|e| OpenError::from_io(path, e))?;
+                }
+                Err(e) => {
+                    notes.push(Note::Other(format!(
+                        "an interrupted save could not be finished ({e}); opened read-only so nothing more is written"
+                    )));
+                    writable = false;
+                }
+            }
+        }
         let mode = if writable {
             config.mode
         } else {

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::core::layout::{Layout, Source};
+
 const JOURNAL_MAGIC: &[u8; 8] = b"MAPHEXJ1";
 const RECOVERY_MAGIC: &[u8; 8] = b"MAPHEXR1";
 
@@ -197,6 +199,134 @@ pub fn apply(file: &File, record: &Record) -> io::Result<()> {
     file.sync_all()
 }
 
+const LAYOUT_MAGIC: &[u8; 8] = b"MAPHEXL1";
+
+/// Writes a recovery file that holds a whole layout (unsaved inserts and deletes): the file
+/// length it applies to, then each segment as a tag and its data (old-file ranges by offset,
+/// bytes in full, fills as their pattern). Closed by a checksum and fsynced like [`write`].
+pub fn write_layout(path: &Path, base_len: u64, layout: &Layout, mode: u32) -> io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(mode)
+        .open(path)?;
+    f.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    let mut out = io::BufWriter::new(&mut f);
+    let mut h = FNV_START;
+    let mut put = |out: &mut io::BufWriter<&mut File>, b: &[u8]| -> io::Result<()> {
+        h = fnv(h, b);
+        out.write_all(b)
+    };
+    put(&mut out, LAYOUT_MAGIC)?;
+    put(&mut out, &base_len.to_le_bytes())?;
+    put(&mut out, &layout.len().to_le_bytes())?;
+    put(&mut out, &(layout.segments().len() as u64).to_le_bytes())?;
+    let mut scratch = Vec::new();
+    for seg in layout.segments() {
+        match &seg.src {
+            Source::Old { offset } => {
+                put(&mut out, &[0])?;
+                put(&mut out, &offset.to_le_bytes())?;
+                put(&mut out, &seg.len.to_le_bytes())?;
+            }
+            Source::Fill { pattern, phase } => {
+                put(&mut out, &[2])?;
+                put(&mut out, &(*phase as u64).to_le_bytes())?;
+                put(&mut out, &seg.len.to_le_bytes())?;
+                put(&mut out, &(pattern.len() as u64).to_le_bytes())?;
+                put(&mut out, pattern)?;
+            }
+            Source::Data { .. } | Source::Shared { .. } => {
+                put(&mut out, &[1])?;
+                put(&mut out, &seg.len.to_le_bytes())?;
+                let n = usize::try_from(seg.len).unwrap_or(usize::MAX);
+                put(&mut out, layout.memory_bytes(seg, 0, n, &mut scratch))?;
+            }
+        }
+    }
+    out.write_all(&h.to_le_bytes())?;
+    out.flush()?;
+    drop(out);
+    f.sync_all()?;
+    sync_dir(path)
+}
+
+/// Reads a layout recovery file: the file length it applies to and the layout. `None` when
+/// the file is not one (an older, run-based recovery file: read it with [`read`]).
+pub fn read_layout(path: &Path) -> Result<Option<(u64, Layout)>, JournalError> {
+    let mut data = Vec::new();
+    match File::open(path) {
+        Ok(mut f) => {
+            f.read_to_end(&mut data)?;
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.into()),
+    }
+    if data.len() < 8 || &data[..8] != LAYOUT_MAGIC {
+        return Ok(None);
+    }
+    let damaged = || JournalError::Damaged {
+        path: path.to_path_buf(),
+        what: "recovery file",
+    };
+    if data.len() < 40 {
+        return Err(damaged());
+    }
+    let (body, sum) = data.split_at(data.len() - 8);
+    if fnv(FNV_START, body).to_le_bytes() != sum {
+        return Err(damaged());
+    }
+    let mut at = 8;
+    let u64_at = |at: &mut usize| -> Option<u64> {
+        let v = u64::from_le_bytes(body.get(*at..*at + 8)?.try_into().ok()?);
+        *at += 8;
+        Some(v)
+    };
+    let base_len = u64_at(&mut at).ok_or_else(damaged)?;
+    let total = u64_at(&mut at).ok_or_else(damaged)?;
+    let n = u64_at(&mut at).ok_or_else(damaged)?;
+    let mut layout = Layout::new();
+    for _ in 0..n {
+        let tag = *body.get(at).ok_or_else(damaged)?;
+        at += 1;
+        match tag {
+            0 => {
+                let off = u64_at(&mut at).ok_or_else(damaged)?;
+                let len = u64_at(&mut at).ok_or_else(damaged)?;
+                layout.push_old(off, len);
+            }
+            1 => {
+                let len =
+                    usize::try_from(u64_at(&mut at).ok_or_else(damaged)?).map_err(|_| damaged())?;
+                let bytes = body
+                    .get(at..at.checked_add(len).ok_or_else(damaged)?)
+                    .ok_or_else(damaged)?;
+                layout.push_bytes(bytes);
+                at += len;
+            }
+            2 => {
+                let phase =
+                    usize::try_from(u64_at(&mut at).ok_or_else(damaged)?).map_err(|_| damaged())?;
+                let len = u64_at(&mut at).ok_or_else(damaged)?;
+                let plen =
+                    usize::try_from(u64_at(&mut at).ok_or_else(damaged)?).map_err(|_| damaged())?;
+                let pattern = body
+                    .get(at..at.checked_add(plen).ok_or_else(damaged)?)
+                    .ok_or_else(damaged)?;
+                layout.push_fill(std::sync::Arc::from(pattern), phase, len);
+                at += plen;
+            }
+            _ => return Err(damaged()),
+        }
+    }
+    if at != body.len() || layout.len() != total {
+        return Err(damaged());
+    }
+    Ok(Some((base_len, layout)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +352,25 @@ mod tests {
             Err(JournalError::Damaged { .. })
         ));
         assert_eq!(read(&dir.path().join("none"), Kind::Journal).unwrap(), None);
+    }
+
+    #[test]
+    fn layout_recovery_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(".f.maphex-recover");
+        let mut l = Layout::new();
+        l.push_old(0, 10);
+        l.push_bytes(b"new");
+        l.push_fill(std::sync::Arc::from(&b"ab"[..]), 1, 5);
+        l.push_old(20, 4);
+        write_layout(&p, 24, &l, 0o600).unwrap();
+        assert_eq!(read_layout(&p).unwrap(), Some((24, l)));
+        assert!(read(&p, Kind::Recovery).is_err(), "not a run-based file");
+        let mut data = std::fs::read(&p).unwrap();
+        let n = data.len();
+        data[n - 12] ^= 1;
+        std::fs::write(&p, &data).unwrap();
+        assert!(read_layout(&p).is_err(), "a torn file is noticed");
     }
 
     #[test]

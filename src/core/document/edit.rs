@@ -382,6 +382,18 @@ impl Document {
         Ok(count)
     }
 
+    /// Replaces the whole document by `tree` as one undo step (a recovered layout).
+    pub(super) fn splice_all(&mut self, tree: Tree) {
+        let step = Step::Splice {
+            at: 0,
+            removed: self.pieces.clone(),
+            inserted: tree,
+        };
+        if self.apply_step(&step).is_ok() {
+            self.record_steps(vec![step]);
+        }
+    }
+
     /// Records steps already applied: into the open group, or as one undo step.
     fn record_steps(&mut self, steps: Vec<Step>) {
         if steps.is_empty() {

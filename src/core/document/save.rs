@@ -13,6 +13,7 @@ use thiserror::Error;
 
 use super::{DiskChange, Document, EditError, Mode, SaveError, SaveReport, SourceKind, Stamp, idx};
 use crate::core::journal;
+use crate::core::layout::{Layout, Source};
 use crate::core::pieces::Piece;
 use crate::core::relayout;
 use crate::core::source::ByteSource;
@@ -345,18 +346,23 @@ impl Document {
         if !keep || !self.is_dirty() || self.kind == SourceKind::Stream {
             return Ok(None);
         }
+        // Same-length edits and appends: runs of new bytes. Bytes moved (inserts, deletes):
+        // the whole layout, with the file's own ranges by offset.
+        let moved = self.mode == Mode::CopyOnWrite && !self.is_in_place();
         let mut rec = journal::Record {
             len: self.len,
             runs: Vec::new(),
         };
-        for (off, cur) in self.overlay.runs() {
-            rec.runs.push((off, cur.to_vec()));
-        }
-        if self.len > self.base_len {
-            rec.runs.push((
-                self.base_len,
-                self.read(self.base_len..self.len).into_owned(),
-            ));
+        if !moved {
+            for (off, cur) in self.overlay.runs() {
+                rec.runs.push((off, cur.to_vec()));
+            }
+            if self.len > self.base_len {
+                rec.runs.push((
+                    self.base_len,
+                    self.read(self.base_len..self.len).into_owned(),
+                ));
+            }
         }
         // Never overwrite the unapplied recovery file of an earlier session: take the next
         // free name.
@@ -369,7 +375,11 @@ impl Document {
                     "too many recovery files beside the file; apply or discard them",
                 )
             })?;
-        journal::write(&p, journal::Kind::Recovery, &rec, self.file_mode())?;
+        if moved {
+            journal::write_layout(&p, self.base_len, &self.layout(), self.file_mode())?;
+        } else {
+            journal::write(&p, journal::Kind::Recovery, &rec, self.file_mode())?;
+        }
         Ok(Some(p))
     }
 
@@ -396,6 +406,11 @@ impl Document {
             return Err(RecoverError::NeedsCopyOnWrite);
         }
         let p = self.pending_recovery().ok_or(RecoverError::Nothing)?;
+        if let Some((base_len, layout)) = journal::read_layout(&p)? {
+            self.apply_layout(base_len, &layout)?;
+            std::fs::remove_file(&p)?;
+            return Ok(());
+        }
         let rec = journal::read(&p, journal::Kind::Recovery)?.ok_or(RecoverError::Nothing)?;
         // Check every run fits before writing any, so a stale file changes nothing.
         let mut reach = self.len;
@@ -421,6 +436,36 @@ impl Document {
         self.end_group();
         result?;
         std::fs::remove_file(&p)?;
+        Ok(())
+    }
+
+    /// Makes the document `layout` of its file (a layout recovery file), as one undo step.
+    fn apply_layout(&mut self, base_len: u64, layout: &Layout) -> Result<(), RecoverError> {
+        if base_len != self.base_len || self.is_dirty() {
+            return Err(RecoverError::Mismatch);
+        }
+        let mut pieces = Vec::with_capacity(layout.segments().len());
+        let mut scratch = Vec::new();
+        for seg in layout.segments() {
+            pieces.push(match &seg.src {
+                Source::Old { offset } => {
+                    if offset.checked_add(seg.len).is_none_or(|e| e > base_len) {
+                        return Err(RecoverError::Mismatch);
+                    }
+                    Piece::Base {
+                        start: *offset,
+                        len: seg.len,
+                    }
+                }
+                Source::Fill { pattern, phase } => Piece::Fill {
+                    pattern: Arc::clone(pattern),
+                    phase: *phase,
+                    len: seg.len,
+                },
+                _ => Piece::bytes(layout.memory_bytes(seg, 0, idx(seg.len), &mut scratch)),
+            });
+        }
+        self.splice_all(crate::core::pieces::Tree::from_pieces(pieces));
         Ok(())
     }
 
