@@ -17,6 +17,7 @@ pub mod mapping;
 pub mod overlay;
 pub mod patch;
 pub mod relayout;
+pub mod replace;
 pub mod search;
 pub mod source;
 pub mod spool;
