@@ -83,8 +83,101 @@ Exit status: 0 replaced (or would be, with --dry-run), 1 no match (FILE untouche
 /// Bytes of hex shown per side in the `--dry-run` listing before it is shortened.
 const PREVIEW: usize = 32;
 
-/// Output buffer for `-o`: large writes, few system calls.
+/// One buffer of `-o` output handed to the writing thread: large writes, few system calls.
 const OUT_BUFFER: usize = 1 << 20;
+
+/// Buffers in flight between the replacing thread and the writing one.
+const OUT_BUFFERS: usize = 4;
+
+/// A writer that hands full buffers to a thread doing the writing, so the copy into the
+/// page cache (about half the time of `-o` into a file, measured) overlaps the search.
+/// Buffers come back to be reused; the first error of the writing thread is returned by
+/// [`Pipe::finish`] (or by the write that finds the thread gone).
+struct Pipe {
+    buf: Vec<u8>,
+    full: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    empty: std::sync::mpsc::Receiver<Vec<u8>>,
+    thread: Option<std::thread::JoinHandle<io::Result<()>>>,
+}
+
+impl Pipe {
+    fn new(mut out: Box<dyn Write + Send>) -> Pipe {
+        let (full, to_write) = std::sync::mpsc::sync_channel::<Vec<u8>>(OUT_BUFFERS);
+        let (give_back, empty) = std::sync::mpsc::sync_channel(OUT_BUFFERS + 1);
+        let thread = std::thread::spawn(move || -> io::Result<()> {
+            for mut buf in to_write {
+                out.write_all(&buf)?;
+                buf.clear();
+                // The other side may be gone (finishing); the buffer is then dropped.
+                let _ = give_back.try_send(buf);
+            }
+            out.flush()
+        });
+        Pipe {
+            buf: Vec::with_capacity(OUT_BUFFER),
+            full: Some(full),
+            empty,
+            thread: Some(thread),
+        }
+    }
+
+    /// Hands the current buffer to the writing thread.
+    fn send(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let next = self
+            .empty
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(OUT_BUFFER));
+        let buf = std::mem::replace(&mut self.buf, next);
+        let sent = self.full.as_ref().is_some_and(|tx| tx.send(buf).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            // The thread stopped: its error says why.
+            Err(self
+                .join()
+                .err()
+                .unwrap_or_else(|| io::Error::other("the writer stopped")))
+        }
+    }
+
+    fn join(&mut self) -> io::Result<()> {
+        self.full = None;
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(io::Error::other("the writing thread panicked")),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes what is left and waits for the writing thread.
+    fn finish(mut self) -> io::Result<()> {
+        self.send()?;
+        self.join()
+    }
+}
+
+impl Write for Pipe {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.buf.len() + data.len() > OUT_BUFFER {
+            self.send()?;
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
+    }
+}
+
+impl Drop for Pipe {
+    fn drop(&mut self) {
+        let _ = self.join();
+    }
+}
 
 /// Runs the substitution.
 pub fn run(args: &ReplaceArgs) -> Result<ExitCode> {
@@ -323,19 +416,17 @@ fn to_output(
     } else {
         display_name(&out.display().to_string())
     };
-    let writer: Box<dyn Write> = if to_stdout {
-        Box::new(io::stdout().lock())
+    let writer: Box<dyn Write + Send> = if to_stdout {
+        Box::new(io::stdout())
     } else {
         Box::new(std::fs::File::create(out).with_context(|| format!("cannot create {dest}"))?)
     };
-    let mut splice = Splice::new(io::BufWriter::with_capacity(OUT_BUFFER, writer));
+    let mut splice = Splice::new(src, Pipe::new(writer));
     let mut replacer = Replacer::new(pattern, template, &config());
-    replace_all(&mut replacer, src, |r| splice.push(src, r))
+    let written = replace_all(&mut replacer, src, |r| splice.push(r))
+        .and_then(|()| splice.finish())
+        .and_then(|(pipe, written)| pipe.finish().map(|()| written))
         .with_context(|| format!("cannot write {dest}"))?;
-    let (mut w, written) = splice
-        .finish(src)
-        .with_context(|| format!("cannot write {dest}"))?;
-    w.flush().with_context(|| format!("cannot write {dest}"))?;
     check_long(
         &replacer,
         &input.name(),

@@ -391,33 +391,39 @@ pub fn layout<'a>(
     b.finish(len)
 }
 
-/// Largest read of unchanged bytes copied at once by [`Splice`] (bounds the memory of an
-/// owned read, e.g. over unsaved edits).
+/// Bytes of the source [`Splice`] reads at once (bounds the memory of an owned read, e.g.
+/// over unsaved edits); the unchanged stretches between matches are copied out of it.
 const COPY_CHUNK: u64 = 16 << 20;
 
 /// Streams the source with replacements applied into a writer: the unchanged stretches are
-/// read through [`ByteSource::read`] in bounded pieces, so nothing holds the whole output.
-/// Wrap the writer in a large `BufWriter`: small stretches and replacements are many.
-#[derive(Debug)]
-pub struct Splice<W> {
+/// copied out of windows read through [`ByteSource::read`] (one read per 16 MiB, not one
+/// per match), so nothing holds the whole output. Wrap the writer in a large `BufWriter`:
+/// small stretches and replacements are many.
+pub struct Splice<'s, S: ?Sized, W> {
+    src: &'s S,
     out: W,
     pos: u64,
     written: u64,
+    window: Cow<'s, [u8]>,
+    window_start: u64,
 }
 
-impl<W: io::Write> Splice<W> {
-    /// A splice into `out`, starting at offset 0 of the source.
-    pub fn new(out: W) -> Self {
+impl<'s, S: ByteSource + ?Sized, W: io::Write> Splice<'s, S, W> {
+    /// A splice of `src` into `out`, starting at offset 0.
+    pub fn new(src: &'s S, out: W) -> Self {
         Splice {
+            src,
             out,
             pos: 0,
             written: 0,
+            window: Cow::Borrowed(&[]),
+            window_start: 0,
         }
     }
 
     /// Writes the source's bytes up to `r.start`, then `r.bytes`.
-    pub fn push<S: ByteSource + ?Sized>(&mut self, src: &S, r: &Replacement<'_>) -> io::Result<()> {
-        if r.start < self.pos || r.end < r.start || r.end > src.len() {
+    pub fn push(&mut self, r: &Replacement<'_>) -> io::Result<()> {
+        if r.start < self.pos || r.end < r.start || r.end > self.src.len() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 OrderError {
@@ -427,7 +433,7 @@ impl<W: io::Write> Splice<W> {
                 },
             ));
         }
-        self.copy(src, r.start)?;
+        self.copy(r.start)?;
         self.out.write_all(r.bytes)?;
         self.written += r.bytes.len() as u64;
         self.pos = r.end;
@@ -436,24 +442,31 @@ impl<W: io::Write> Splice<W> {
 
     /// Writes the rest of the source and hands back the writer (not flushed) and the bytes
     /// written.
-    pub fn finish<S: ByteSource + ?Sized>(mut self, src: &S) -> io::Result<(W, u64)> {
-        self.copy(src, src.len())?;
+    pub fn finish(mut self) -> io::Result<(W, u64)> {
+        self.copy(self.src.len())?;
         Ok((self.out, self.written))
     }
 
-    fn copy<S: ByteSource + ?Sized>(&mut self, src: &S, to: u64) -> io::Result<()> {
+    fn copy(&mut self, to: u64) -> io::Result<()> {
         while self.pos < to {
-            let end = to.min(self.pos.saturating_add(COPY_CHUNK));
-            let bytes = src.read(self.pos..end);
-            if bytes.is_empty() {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the source ended before its length",
-                ));
+            let window_end = self.window_start + self.window.len() as u64;
+            if self.pos < self.window_start || self.pos >= window_end {
+                self.window = self.src.read(self.pos..self.pos.saturating_add(COPY_CHUNK));
+                self.window_start = self.pos;
+                if self.window.is_empty() {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the source ended before its length",
+                    ));
+                }
+                continue;
             }
-            self.out.write_all(&bytes)?;
-            self.pos += bytes.len() as u64;
-            self.written += bytes.len() as u64;
+            let end = to.min(window_end);
+            let a = usize::try_from(self.pos - self.window_start).unwrap_or(usize::MAX);
+            let b = usize::try_from(end - self.window_start).unwrap_or(usize::MAX);
+            self.out.write_all(&self.window[a..b])?;
+            self.written += end - self.pos;
+            self.pos = end;
         }
         Ok(())
     }

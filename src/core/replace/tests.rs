@@ -44,7 +44,7 @@ fn replace(p: &str, t: &str, hay: &[u8], config: &ReplaceConfig) -> (Vec<u8>, Ve
     let template = Template::new(t, &pat).unwrap();
     let mut r = Replacer::new(&pat, template, config);
     let mut builder = LayoutBuilder::new();
-    let mut splice = Splice::new(Vec::new());
+    let mut splice = Splice::new(hay, Vec::new());
     let never = AtomicBool::new(false);
     let mut progress = 0;
     let end = r.run(
@@ -56,14 +56,14 @@ fn replace(p: &str, t: &str, hay: &[u8], config: &ReplaceConfig) -> (Vec<u8>, Ve
         },
         |rep| {
             builder.push(&rep).unwrap();
-            splice.push(hay, &rep).unwrap();
+            splice.push(&rep).unwrap();
             true
         },
     );
     assert_eq!(end, RunEnd::Done);
     assert!(r.is_done());
     let layout = builder.finish(hay.len() as u64).unwrap();
-    let (spliced, written) = splice.finish(hay).unwrap();
+    let (spliced, written) = splice.finish().unwrap();
     assert_eq!(written, spliced.len() as u64);
     (materialize(&layout, hay), spliced, r.totals().count)
 }
@@ -245,8 +245,8 @@ fn out_of_order_replacements_are_errors_not_panics() {
     assert!(b.push(&r(6, 5)).is_err());
     assert!(b.finish(3).is_err());
     assert!(layout([r(0, 1), r(1, 1)], 1).is_ok());
-    let mut s = Splice::new(Vec::new());
-    assert!(s.push(&b"abc"[..], &r(1, 9)).is_err());
-    assert!(s.push(&b"abc"[..], &r(1, 2)).is_ok());
-    assert!(s.push(&b"abc"[..], &r(0, 1)).is_err());
+    let mut s = Splice::new(&b"abc"[..], Vec::new());
+    assert!(s.push(&r(1, 9)).is_err());
+    assert!(s.push(&r(1, 2)).is_ok());
+    assert!(s.push(&r(0, 1)).is_err());
 }
