@@ -1,6 +1,6 @@
 //! The command line: arguments, subcommands and exit codes. `anyhow` lives here and only here.
 //!
-//! Exit codes: 0 success, 1 `find` found nothing (as grep), 2 any error.
+//! Exit codes: 0 success, 1 `find` or `replace` found nothing (as grep), 2 any error.
 
 pub mod completions;
 pub mod dump;
