@@ -424,6 +424,44 @@ mod tests {
         assert!(err("${nope}", "(?<yes>a)").to_string().contains("`nope`"));
     }
 
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Where the parser accepts a template, it expands exactly as `Captures::expand`;
+        /// where it refuses one, `expand` would have written a reference to a missing group
+        /// as nothing, or an unclosed `${` as text.
+        #[test]
+        fn accepted_templates_expand_as_regex_does(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec!["$", "{", "}", "0", "1", "3", "w", "_", " ", "x", "$$"]),
+                0..12,
+            ).prop_map(|v: Vec<&str>| v.concat()),
+            hay in proptest::sample::select(vec![&b"abx"[..], b"ax", b"zax"]),
+        ) {
+            let p = "(?<w>a)(b)?(x)";
+            let re = regex::bytes::Regex::new(p).unwrap();
+            let caps = re.captures(hay).unwrap();
+            match Template::new(&text, &pat(p)) {
+                Ok(t) => {
+                    let mut want = Vec::new();
+                    caps.expand(text.as_bytes(), &mut want);
+                    let mut got = Vec::new();
+                    t.expand_into(|n| caps.get(n).map(|m| m.as_bytes()), &mut got);
+                    prop_assert_eq!(got, want);
+                }
+                Err(e) => prop_assert!(
+                    matches!(
+                        e.problem,
+                        TemplateProblem::UnclosedBrace
+                            | TemplateProblem::EmptyName
+                            | TemplateProblem::NoSuchGroup { .. }
+                    ),
+                    "{e}"
+                ),
+            }
+        }
+    }
+
     #[test]
     fn no_input_panics() {
         for text in [
