@@ -1,12 +1,13 @@
 //! The command line: arguments, subcommands and exit codes. `anyhow` lives here and only here.
 //!
-//! Exit codes: 0 success, 1 `find` found nothing (as grep), 2 any error.
+//! Exit codes: 0 success, 1 `find` or `replace` found nothing (as grep), 2 any error.
 
 pub mod completions;
 pub mod dump;
 pub mod find;
 pub mod hint;
 pub mod patch;
+pub mod replace;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -76,6 +77,8 @@ pub enum Command {
     Find(find::FindArgs),
     /// Overwrite bytes in place and print the bytes replaced.
     Patch(patch::PatchArgs),
+    /// Replace every match of a pattern, like sed's s///g (exit 0 replaced, 1 none, 2 error).
+    Replace(replace::ReplaceArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
 }
@@ -244,6 +247,7 @@ pub fn run() -> Result<ExitCode> {
         Some(Command::Dump(a)) => dump::run(&a),
         Some(Command::Find(a)) => find::run(&a),
         Some(Command::Patch(a)) => patch::run(&a),
+        Some(Command::Replace(a)) => replace::run(&a),
         Some(Command::Completions(a)) => completions::run(&a),
         None => run_tui(&cli.open),
     }
@@ -251,7 +255,7 @@ pub fn run() -> Result<ExitCode> {
 
 /// The names that make a lone argument a subcommand rather than a file: ours and clap's
 /// `help`. A unit test checks this against the command tree.
-const SUBCOMMAND_NAMES: &[&str] = &["dump", "find", "patch", "completions", "help"];
+const SUBCOMMAND_NAMES: &[&str] = &["dump", "find", "patch", "replace", "completions", "help"];
 
 /// `maphex FILE` and nothing else (the common case) parsed without clap: what
 /// `Cli::parse()` would give, without building the whole command tree of every subcommand

@@ -18,6 +18,7 @@ pub mod overlay;
 pub mod patch;
 pub mod pieces;
 pub mod relayout;
+pub mod replace;
 pub mod search;
 pub mod shift;
 pub mod source;
