@@ -192,6 +192,20 @@ pub static COMMAND_TABLE: &[Command] = &[
         },
     },
     Command {
+        names: &["s"],
+        args: "/PAT/REPL/[gi]",
+        doc: "replace matches in the selection (the whole file without one): the first after the cursor, every one with g; i ignores case",
+        completes: Completes::Nothing,
+        run: App::substitute,
+    },
+    Command {
+        names: &["%s"],
+        args: "/PAT/REPL/[gi]",
+        doc: "replace matches in the whole file ($1 and ${name} take groups, \\xNN a byte)",
+        completes: Completes::Nothing,
+        run: App::substitute_all,
+    },
+    Command {
         names: &["fill"],
         args: "HEX",
         doc: "fill the selection with a byte pattern such as de ad",
@@ -257,6 +271,21 @@ pub fn markdown_table() -> String {
 impl App {
     /// Runs a `:` command line.
     pub fn command(&mut self, cmd: &str) -> Option<Effect> {
+        // `:s/a/b/` and `:%s#a#b#g`: the separator follows the name directly, and the rest
+        // is taken as typed (spaces in the pattern count).
+        for (name, run) in [
+            ("%s", App::substitute_all as fn(&mut App, &str) -> _),
+            ("s", App::substitute),
+        ] {
+            if let Some(rest) = cmd.strip_prefix(name)
+                && rest
+                    .chars()
+                    .next()
+                    .is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace())
+            {
+                return run(self, rest);
+            }
+        }
         let (name, arg) = match cmd.split_once(char::is_whitespace) {
             Some((n, a)) => (n, a.trim()),
             None => (cmd, ""),
