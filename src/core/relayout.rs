@@ -261,13 +261,37 @@ pub fn decide(f: &Facts) -> Decision {
     }
 }
 
-/// The journal of an in-place save of `target` (a resolved path): `.NAME.maphex-relayout`.
+/// The journal of an in-place save of `target` (a resolved path): `.NAME.maphex-relayout`
+/// beside it.
 fn journal_path(target: &Path) -> PathBuf {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     folder(target).join(format!(".{name}.maphex-relayout"))
+}
+
+/// Where the journal goes when the file's folder is not writable (a file with hard links
+/// or someone else's file in a read-only folder is still saved in place): the user's state
+/// folder (`$XDG_STATE_HOME`, else `~/.local/state`), `maphex/relayout-DEV-INO`, which
+/// survives a reboot, unlike `/tmp`.
+fn state_journal_path(dev: u64, ino: u64) -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
+    Some(base.join("maphex").join(format!("relayout-{dev}-{ino}")))
+}
+
+/// The journals an interrupted save of `target` may have left.
+fn journal_candidates(target: &Path) -> Vec<PathBuf> {
+    let mut out = vec![journal_path(target)];
+    if let Ok(m) = fs::metadata(target)
+        && let Some(p) = state_journal_path(m.dev(), m.ino())
+    {
+        out.push(p);
+    }
+    out
 }
 
 fn folder(target: &Path) -> &Path {
@@ -408,9 +432,8 @@ pub fn save_tuned(
         ))
         .into());
     }
-    let jpath = journal_path(&target);
-    if jpath.exists() {
-        return Err(RelayoutError::Pending { journal: jpath });
+    if let Some(journal) = journal_candidates(&target).into_iter().find(|j| j.exists()) {
+        return Err(RelayoutError::Pending { journal });
     }
     let Some(first) = layout.first_change(old_len) else {
         return Ok(Outcome {
@@ -438,6 +461,17 @@ pub fn save_tuned(
             {
                 return Err(io::Error::from_raw_os_error(libc::EFBIG).into());
             }
+            let jpath = if sys::dir_writable(folder(&target)) {
+                journal_path(&target)
+            } else {
+                let p = state_journal_path(open.dev(), open.ino()).ok_or_else(|| {
+                    io::Error::other(
+                        "the folder is not writable and there is no home folder for the journal",
+                    )
+                })?;
+                fs::create_dir_all(folder(&p))?;
+                p
+            };
             let spec = spec::Spec::from_layout(layout, Some(file), old_len, first, tuning.block)?;
             let (written, journal) = inplace::save(&spec, file, &jpath, open.mode(), opts.fault)?;
             Ok(Outcome {
@@ -461,8 +495,9 @@ pub fn save_tuned(
 
 /// The journal of an interrupted in-place save of `path`, if there is one.
 pub fn pending(path: &Path) -> Option<PathBuf> {
-    let j = journal_path(&resolve(path));
-    j.exists().then_some(j)
+    journal_candidates(&resolve(path))
+        .into_iter()
+        .find(|j| j.exists())
 }
 
 /// Finishes (or, where it never began to write, drops) an interrupted save of `path`.
@@ -484,10 +519,9 @@ pub fn finish_pending_faulted(
         fs::remove_file(&tmp)?;
         crate::core::journal::sync_dir(&tmp)?;
     }
-    let jpath = journal_path(&target);
-    if !jpath.exists() {
+    let Some(jpath) = journal_candidates(&target).into_iter().find(|j| j.exists()) else {
         return Ok(None);
-    }
+    };
     Ok(
         inplace::finish(&target, &jpath, fault)?.map(|(first, written, journal)| Outcome {
             strategy: Strategy::InPlace,

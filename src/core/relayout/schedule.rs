@@ -349,8 +349,8 @@ mod tests {
                 Op::Delete(at, n) => {
                     let a = at % (len + 1);
                     let b = (a + n).min(len);
-                    let j = split(&mut ps, b);
                     let i = split(&mut ps, a);
+                    let j = split(&mut ps, b);
                     ps.drain(i..j);
                 }
                 Op::Copy(at, from, n) => {
