@@ -967,3 +967,104 @@ fn recovery_file_keeps_inserts_deletes_and_fills() {
     again.undo().unwrap();
     assert_eq!(all(&again), b"0123456789abcdef", "one undo step");
 }
+
+/// Inserts and deletes in the middle save through the length-changing saver, both ways: the
+/// file holds the document, the document is clean and attached, and undo still works
+/// across the save (the history kept the file's bytes it refers to).
+#[test]
+fn moved_bytes_save_both_ways_and_undo_works_across_the_save() {
+    use maphex::core::relayout::{Options, Strategy};
+    for way in [Strategy::InPlace, Strategy::Rename] {
+        let (_dir, path) = file_with(b"0123456789abcdefghij");
+        let ino = fs::metadata(&path).unwrap().ino();
+        let mut doc = open(&path, Mode::CopyOnWrite);
+        doc.insert(5, b"<INS>").unwrap();
+        doc.delete(12..15).unwrap();
+        doc.write(0, b"Z").unwrap();
+        let want = all(&doc);
+        let opts = Options {
+            strategy: Some(way),
+            ..Options::default()
+        };
+        doc.save_with_relayout(false, &opts).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), want, "{way:?}");
+        assert!(!doc.is_dirty(), "{way:?}");
+        assert_eq!(all(&doc), want, "{way:?}");
+        let same_inode = fs::metadata(&path).unwrap().ino() == ino;
+        assert_eq!(same_inode, way == Strategy::InPlace, "{way:?}");
+        assert_eq!(
+            doc.detached(),
+            None,
+            "{way:?}: the document follows the new file"
+        );
+        // Undo the three edits, across the save.
+        doc.undo().unwrap();
+        doc.undo().unwrap();
+        doc.undo().unwrap();
+        assert_eq!(all(&doc), b"0123456789abcdefghij", "{way:?}");
+        assert!(doc.is_dirty(), "{way:?}");
+        doc.save(false).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"0123456789abcdefghij", "{way:?}");
+        // And a later edit saves again.
+        doc.insert(0, b">").unwrap();
+        doc.save(false).unwrap();
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            b">0123456789abcdefghij",
+            "{way:?}"
+        );
+    }
+}
+
+/// Deleting more of the file than the history may keep in memory: the save drops the
+/// history before it and says so; the file is right.
+#[test]
+fn a_save_that_would_keep_too_much_history_drops_it_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.bin");
+    let f = fs::File::create(&path).unwrap();
+    f.set_len(100 << 20).unwrap();
+    drop(f);
+    let mut doc = open(&path, Mode::CopyOnWrite);
+    doc.insert(0, b"head").unwrap();
+    doc.delete(10..(80 << 20)).unwrap();
+    let len = doc.len();
+    doc.save(false).unwrap();
+    assert_eq!(fs::metadata(&path).unwrap().len(), len);
+    let note = doc
+        .take_save_note()
+        .expect("the save says the history went");
+    assert!(
+        note.contains("undo history before this save was dropped"),
+        "{note}"
+    );
+    assert_eq!(doc.history_len(), (0, 0));
+    assert_eq!(&*doc.read(0..6), b"head\0\0");
+}
+
+/// A length-changing save interrupted by a crash is finished when the file is next opened.
+#[test]
+fn opening_finishes_an_interrupted_length_changing_save() {
+    use maphex::core::relayout::{Fault, Options, Strategy};
+    let (_dir, path) = file_with(&b"abcdefghij".repeat(1000));
+    let mut doc = open(&path, Mode::CopyOnWrite);
+    doc.insert(3, b"NEW").unwrap();
+    let want = all(&doc);
+    let opts = Options {
+        strategy: Some(Strategy::InPlace),
+        fault: Some(Fault::JournalWritten),
+    };
+    assert!(doc.save_with_relayout(false, &opts).is_err(), "the crash");
+    drop(doc);
+    let again = open(&path, Mode::CopyOnWrite);
+    assert_eq!(fs::read(&path).unwrap(), want, "finished on open");
+    assert!(
+        again
+            .notes()
+            .iter()
+            .any(|n| n.contains("interrupted save was finished")),
+        "{:?}",
+        again.notes()
+    );
+    assert_eq!(all(&again), want);
+}

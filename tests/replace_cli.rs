@@ -270,7 +270,7 @@ fn same_length_replacements_are_written_in_place() {
 }
 
 #[test]
-#[ignore = "needs relayout (merged later)"]
+
 fn length_changing_replacements_are_written_in_place() {
     let hay = noise(20_000, 3);
     let (_dir, f) = file(&hay);
@@ -404,7 +404,7 @@ fn patch_insert_and_delete_check_their_arguments() {
 }
 
 #[test]
-#[ignore = "needs relayout"]
+
 fn patch_insert_and_delete_change_the_length() {
     let (_dir, f) = file(b"0123456789");
     maphex()

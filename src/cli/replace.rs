@@ -19,7 +19,6 @@ use clap::Args;
 use super::Input;
 use super::find::display_name;
 use crate::core::document::{Document, Mode, OpenConfig};
-use crate::core::layout::Source;
 use crate::core::replace::{
     LayoutBuilder, ReplaceConfig, Replacement, Replacer, Splice, Template, Totals,
 };
@@ -495,21 +494,10 @@ fn in_place(
         return Ok(ExitCode::from(1));
     }
     let layout = builder.finish(snapshot.len())?;
-    if t.same_len {
-        doc.begin_group();
-        for (at, seg) in layout.with_offsets() {
-            if let Source::Data { start } = seg.src {
-                let n = usize::try_from(seg.len).context("a replacement too large for memory")?;
-                doc.write(at, &layout.arena()[start..start + n])?;
-            }
-        }
-        doc.end_group();
-        doc.save(false)
-            .map_err(|e| anyhow!(super::hint::save(&e)))?;
-    } else {
-        doc.save_layout(&layout, false, &crate::core::relayout::Options::default())
-            .map_err(|e| anyhow!(super::hint::save(&e)))?;
-    }
+    // Same-length replacements too: the saver writes only the replaced bytes in place
+    // (segments of the old file at their own offsets are not written), under its journal.
+    doc.save_layout(&layout, false, &crate::core::relayout::Options::default())
+        .map_err(|e| anyhow!(super::hint::save(&e)))?;
     summary(args, &format!("replaced {}", totals_text(&t, &name)));
     Ok(ExitCode::SUCCESS)
 }

@@ -220,8 +220,12 @@ impl App {
             self.doc_mut().begin_group();
         }
         let path = self.doc().path().display().to_string();
+        let note = self
+            .doc_mut()
+            .take_save_note()
+            .map_or_else(String::new, |n| format!("; {n}"));
         self.info(format!(
-            "saved {path}: {} written in {}",
+            "saved {path}: {} written in {}{note}",
             plural(r.bytes_written, "byte"),
             plural(r.ranges as u64, "range")
         ));

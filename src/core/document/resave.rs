@@ -119,7 +119,11 @@ impl Document {
         let file = self.file.as_ref().ok_or(SaveError::ReadOnly)?;
         let outcome =
             relayout::save(&path, file, self.disk_len(), &layout, opts).map_err(relayout_err)?;
-        let _ = plan;
+        let way = match outcome.strategy {
+            relayout::Strategy::InPlace => "rewritten in place from the first change",
+            relayout::Strategy::Rename => "written as a new file and renamed over the old one",
+        };
+        self.save_note = Some(format!("{way} ({})", plan.why));
         self.rebase(outcome.strategy == relayout::Strategy::Rename)
             .map_err(|source| SaveError::Io {
                 path: path.clone(),
@@ -153,11 +157,15 @@ impl Document {
     pub(super) fn history_after_save(&mut self, too_many: Option<u64>) {
         if let Some(kept) = too_many {
             self.history.forget();
-            self.save_note = Some(format!(
+            let dropped = format!(
                 "the undo history before this save was dropped: it would have kept {} of the old file in memory (at most {})",
                 super::human_size(kept),
                 super::human_size(HISTORY_KEEP_LIMIT)
-            ));
+            );
+            self.save_note = Some(match self.save_note.take() {
+                Some(n) => format!("{n}; {dropped}"),
+                None => dropped,
+            });
         }
     }
 

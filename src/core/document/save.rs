@@ -110,6 +110,26 @@ impl Document {
         force: bool,
         fault: Option<FaultPoint>,
     ) -> Result<SaveReport, SaveError> {
+        self.save_inner(force, fault, &relayout::Options::default())
+    }
+
+    /// [`Document::save`] with the length-changing saver's knobs (tests and benchmarks: a
+    /// way forced, a simulated crash).
+    #[doc(hidden)]
+    pub fn save_with_relayout(
+        &mut self,
+        force: bool,
+        opts: &relayout::Options,
+    ) -> Result<SaveReport, SaveError> {
+        self.save_inner(force, None, opts)
+    }
+
+    fn save_inner(
+        &mut self,
+        force: bool,
+        fault: Option<FaultPoint>,
+        relayout_opts: &relayout::Options,
+    ) -> Result<SaveReport, SaveError> {
         self.end_group();
         if self.mode == Mode::ReadOnly {
             return Err(SaveError::ReadOnly);
@@ -146,7 +166,7 @@ impl Document {
                     return Err(SaveError::JournalPending(j));
                 }
                 if !self.is_in_place() && self.appended_shape().is_none() {
-                    return self.save_moved(&relayout::Options::default());
+                    return self.save_moved(relayout_opts);
                 }
                 if !self.is_in_place() {
                     too_many = self.keep_history_across_save();
