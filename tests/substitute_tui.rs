@@ -102,3 +102,77 @@ fn write_through_allows_only_same_length_replacements() {
     let on_disk = std::fs::read(s.app.doc().path()).unwrap();
     assert_eq!(on_disk, want, "write-through: in the file at once");
 }
+
+#[test]
+fn c_asks_about_each_match_and_applies_the_answers_in_one_step() {
+    let (_dir, mut s) = lorem_session(Mode::CopyOnWrite);
+    let before = bytes(&s);
+    let re = regex::bytes::Regex::new("elit").unwrap();
+    let all: Vec<_> = re.find_iter(&before).map(|m| m.range()).collect();
+    assert!(all.len() >= 3, "lorem has several");
+    cmd(&mut s, "%s/elit/E/gc");
+    assert!(
+        message(&s).contains(&format!("1 of {}", all.len())),
+        "{}",
+        message(&s)
+    );
+    let first = all[0].start as u64..all[0].end as u64;
+    assert_eq!(s.app.selection(), Some(first), "the match is selected");
+    typ(&mut s, "n");
+    assert!(message(&s).contains("2 of"), "{}", message(&s));
+    typ(&mut s, "y");
+    typ(&mut s, "x"); // not an answer: asks again, changes nothing
+    assert!(message(&s).contains("3 of"), "{}", message(&s));
+    typ(&mut s, "q");
+    let mut want = before.clone();
+    want.splice(all[1].clone(), b"E".iter().copied());
+    assert_eq!(bytes(&s), want, "only the second was replaced");
+    assert!(message(&s).contains("replaced 1 match"), "{}", message(&s));
+    typ(&mut s, "u");
+    assert_eq!(bytes(&s), before);
+    // `a` takes this one and all the rest.
+    cmd(&mut s, "%s/elit/E/gc");
+    typ(&mut s, "n");
+    typ(&mut s, "a");
+    let mut want = before.clone();
+    for r in all[1..].iter().rev() {
+        want.splice(r.clone(), b"E".iter().copied());
+    }
+    assert_eq!(bytes(&s), want);
+}
+
+/// A file past the background threshold: the search runs on a thread with progress, the
+/// result is one undo step; Esc cancels a run, and an edit made meanwhile wins.
+#[test]
+fn big_files_are_substituted_in_the_background() {
+    use maphex::tui::runtime::Session;
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.bin");
+    let f = std::fs::File::create(&path).unwrap();
+    let n = maphex::tui::substitute::BACKGROUND_FROM + 4096;
+    f.set_len(n).unwrap();
+    std::os::unix::fs::FileExt::write_all_at(&f, b"needle", 100).unwrap();
+    std::os::unix::fs::FileExt::write_all_at(&f, b"needle", n - 10).unwrap();
+    drop(f);
+    let mut s = Session::new(support::open(&path, Mode::CopyOnWrite), (80, 24));
+    cmd(&mut s, "%s/needle/pin/g");
+    assert!(s.app.substituting(), "runs in the background");
+    assert!(s.wait_substitute(Duration::from_secs(60)), "finishes");
+    assert!(
+        message(&s).contains("replaced 2 matches"),
+        "{}",
+        message(&s)
+    );
+    assert_eq!(s.app.doc().len(), n - 6);
+    assert_eq!(&*s.app.doc().read(100..103), b"pin");
+    assert_eq!(&*s.app.doc().read(n - 13..n - 10), b"pin");
+    typ(&mut s, "u");
+    assert_eq!(s.app.doc().len(), n);
+    // Esc cancels.
+    cmd(&mut s, "%s/needle/pin/g");
+    key(&mut s, KeyCode::Esc);
+    assert!(!s.app.substituting());
+    assert!(message(&s).contains("cancelled"), "{}", message(&s));
+    assert_eq!(s.app.doc().len(), n);
+}

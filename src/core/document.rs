@@ -149,6 +149,8 @@ pub struct Document {
     cut: Option<(u64, Vec<u8>)>,
     /// Offset changes not yet taken by [`Document::take_changes`].
     changes: Vec<Change>,
+    /// Bumped by every change of the bytes (edit, undo, redo, reload).
+    version: u64,
     /// What the last save had to say (history dropped), for [`Document::take_save_note`].
     save_note: Option<String>,
     /// Bytes touched by the latest write, undo or redo (for re-searching that region).
@@ -388,6 +390,7 @@ impl Document {
             notes,
             cut: None,
             changes: Vec::new(),
+            version: 0,
             save_note: None,
             last_change: None,
             spool: None,
@@ -426,6 +429,7 @@ impl Document {
             notes,
             cut: None,
             changes: Vec::new(),
+            version: 0,
             save_note: None,
             last_change: None,
             spool: None,
@@ -543,6 +547,12 @@ impl Document {
     /// (a save writes only the changed runs).
     pub fn is_in_place(&self) -> bool {
         self.pieces.is_identity(self.base_len)
+    }
+
+    /// A number that changes whenever the bytes do (a background job checks it before
+    /// applying what it computed from a snapshot).
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     /// Pieces in the piece table (1 for an unedited file).

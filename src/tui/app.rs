@@ -134,6 +134,10 @@ pub struct App {
     pub no_color: bool,
     /// Effects asked for while handling the current message (returned by `update`).
     outbox: Vec<Effect>,
+    /// A `:s` running in the background or asking about each match.
+    pub(crate) subst: Option<crate::tui::substitute::Subst>,
+    /// The generation of the latest background `:s`.
+    pub(crate) subst_generation: u64,
     /// The last change on disk reported on the message line (said once per change).
     disk_note: Option<String>,
     /// View options (`:set`, config, flags).
@@ -207,6 +211,8 @@ impl App {
             keymap: Keymap::default(),
             no_color: false,
             outbox: Vec::new(),
+            subst: None,
+            subst_generation: 0,
             disk_note: None,
             settings: ViewOpts::default(),
             register: Vec::new(),

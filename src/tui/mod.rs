@@ -25,6 +25,7 @@ pub mod search_worker;
 pub mod selection;
 pub mod settings;
 pub mod stdin_worker;
+pub mod subst_worker;
 pub mod substitute;
 pub mod theme;
 pub mod typing;

@@ -44,6 +44,8 @@ pub enum Msg {
     Search(WorkerMsg),
     /// The line-index worker reported.
     Lines(LinesMsg),
+    /// The substitution worker reported.
+    Substitute(crate::tui::subst_worker::SubstMsg),
     /// The thread spooling standard input reported.
     Stdin {
         /// The newest report.
@@ -123,6 +125,10 @@ pub enum Effect {
     Search(SearchRequest),
     /// Stop the running search worker.
     StopSearch,
+    /// Run a `:s` over a big file in the background.
+    Substitute(Box<crate::tui::subst_worker::SubstJob>),
+    /// Stop the running substitution.
+    StopSubstitute,
     /// Build the line index in the background (its generation).
     StartLines(u64),
     /// Map more of the spooled standard input.

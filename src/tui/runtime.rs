@@ -25,6 +25,7 @@ use crate::tui::line_worker::{LineWorker, LinesMsg};
 use crate::tui::msg::{Effect, Msg, Recover};
 use crate::tui::search_worker::{Worker, WorkerMsg};
 use crate::tui::stdin_worker::StdinMsg;
+use crate::tui::subst_worker::{SubstMsg, SubstWorker};
 use crate::tui::ui;
 use crate::tui::update::STDIN_LINES_EVERY;
 
@@ -44,6 +45,9 @@ pub struct Session {
     lines: LineWorker,
     lines_tx: Sender<LinesMsg>,
     lines_rx: Receiver<LinesMsg>,
+    subst: SubstWorker,
+    subst_tx: Sender<SubstMsg>,
+    subst_rx: Receiver<SubstMsg>,
     /// Write a recovery file when dropped without a normal quit (a panic unwinding).
     pub recover_on_drop: bool,
     /// A line to print once the terminal is restored (where kept edits went).
@@ -73,6 +77,7 @@ impl Session {
     pub fn new(doc: Document, size: (u16, u16)) -> Self {
         let (tx, rx) = mpsc::channel();
         let (lines_tx, lines_rx) = mpsc::channel();
+        let (subst_tx, subst_rx) = mpsc::channel();
         let opened = Msg::Opened {
             journal: doc.pending_journal(),
             recovery: doc.pending_recovery(),
@@ -81,6 +86,9 @@ impl Session {
             lines: LineWorker::default(),
             lines_tx,
             lines_rx,
+            subst: SubstWorker::default(),
+            subst_tx,
+            subst_rx,
             recover_on_drop: false,
             exit_note: None,
             stdin: None,
@@ -162,6 +170,8 @@ impl Session {
             }
             Effect::Search(req) => self.worker.start(req, self.tx.clone()),
             Effect::StopSearch => self.worker.cancel(),
+            Effect::Substitute(job) => self.subst.start(*job, self.subst_tx.clone()),
+            Effect::StopSubstitute => self.subst.cancel(),
             Effect::StartLines(generation) => {
                 self.lines
                     .start(generation, self.app.doc().snapshot(), self.lines_tx.clone());
@@ -249,7 +259,24 @@ impl Session {
             changed = true;
             self.update(Msg::Lines(msg));
         }
+        while let Ok(msg) = self.subst_rx.try_recv() {
+            changed = true;
+            self.update(Msg::Substitute(msg));
+        }
         changed
+    }
+
+    /// Waits (up to `timeout`) for a background substitution to finish, pumping its reports.
+    pub fn wait_substitute(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while self.app.substituting() && Instant::now() < deadline {
+            match self.subst_rx.recv_timeout(Duration::from_millis(20)) {
+                Ok(msg) => self.update(Msg::Substitute(msg)),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        !self.app.substituting()
     }
 
     /// Waits (up to `timeout`) for the line index to be built.

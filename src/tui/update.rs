@@ -16,7 +16,10 @@ impl App {
     /// Handles one message; returns the work it asks of the runtime, in order.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let direct = match msg {
-            Msg::Input(input) => self.input(input),
+            Msg::Input(input) => match self.substitution_input(&input) {
+                (true, effect) => effect,
+                (false, _) => self.input(input),
+            },
             Msg::Opened { journal, recovery } => {
                 self.on_opened(journal.is_some(), recovery.is_some());
                 None
@@ -25,6 +28,7 @@ impl App {
                 self.on_search(m);
                 None
             }
+            Msg::Substitute(m) => self.on_substitute(m),
             Msg::Lines(m) => {
                 self.on_lines_msg(m);
                 None

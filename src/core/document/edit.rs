@@ -352,6 +352,7 @@ impl Document {
         }
         let new = Tree::from_pieces(pieces);
         let before = self.len;
+        self.version += 1;
         self.pieces = new.clone();
         self.len = new.len();
         // The changes are reported in the order of the document as it is being rewritten:
@@ -493,6 +494,7 @@ impl Document {
 
     /// Applies one step to the bytes (not to the history).
     fn apply_step(&mut self, step: &Step) -> Result<(), EditError> {
+        self.version += 1;
         match step {
             Step::Write(p) => {
                 let end = p.end().min(self.len);

@@ -529,6 +529,7 @@ impl Document {
         self.history.clear();
         self.overlay = Arc::default();
         self.cut = None;
+        self.version += 1;
         self.changes.push(crate::core::shift::Change {
             at: 0,
             removed: self.len,
