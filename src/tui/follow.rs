@@ -178,4 +178,159 @@ mod tests {
         assert_eq!(touched(&[ch(10, 0, 3), ch(0, 0, 2)]), Some(0..15));
         assert_eq!(touched(&[ch(10, 2, 2)]), None);
     }
+
+    /// The model, from scratch: the document as a sequence of bytes and zero-width markers
+    /// (one per stored offset), a marker standing just before the byte it names. An insertion
+    /// at a marker's position goes before it (`After`: it follows its byte) or after it
+    /// (`Before`: the cursor); a deletion takes bytes out and leaves the markers in the gap.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Item {
+        Byte,
+        Marker(usize),
+    }
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Insert { at: u64, n: u64 },
+        Delete { at: u64, n: u64 },
+    }
+
+    fn model_apply(items: &mut Vec<Item>, op: &Op, assoc_of: &dyn Fn(usize) -> Assoc) {
+        let byte_index = |items: &[Item], p: u64| {
+            // Sequence index of the p-th byte (items.len() when p is the end).
+            let mut seen = 0;
+            for (i, it) in items.iter().enumerate() {
+                if *it == Item::Byte {
+                    if seen == p {
+                        return i;
+                    }
+                    seen += 1;
+                }
+            }
+            items.len()
+        };
+        match *op {
+            Op::Insert { at, n } => {
+                // Markers at `at` sit between the byte before and byte `at`: `After` ones
+                // end up after the inserted bytes, `Before` ones before them.
+                let end = byte_index(items, at);
+                let mut start = end;
+                while start > 0 && items[start - 1] != Item::Byte {
+                    start -= 1;
+                }
+                let gap: Vec<Item> = items[start..end].to_vec();
+                let (before, after): (Vec<Item>, Vec<Item>) = gap
+                    .iter()
+                    .partition(|it| matches!(it, Item::Marker(k) if assoc_of(*k) == Assoc::Before));
+                let mut new = before;
+                new.extend(std::iter::repeat_n(Item::Byte, usize::try_from(n).unwrap()));
+                new.extend(after);
+                items.splice(start..end, new);
+            }
+            Op::Delete { at, n } => {
+                let mut seen = 0;
+                items.retain(|it| {
+                    if *it != Item::Byte {
+                        return true;
+                    }
+                    let keep = seen < at || seen >= at + n;
+                    seen += 1;
+                    keep
+                });
+            }
+        }
+    }
+
+    fn model_positions(items: &[Item], count: usize) -> Vec<u64> {
+        let mut out = vec![0; count];
+        let mut bytes = 0;
+        for it in items {
+            match it {
+                Item::Byte => bytes += 1,
+                Item::Marker(k) => out[*k] = bytes,
+            }
+        }
+        out
+    }
+
+    fn cow_doc(len: usize) -> (tempfile::TempDir, crate::core::document::Document) {
+        use crate::core::document::{Document, Mode, OpenConfig};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.bin");
+        std::fs::write(&path, vec![7u8; len]).unwrap();
+        let doc = Document::open(
+            &path,
+            OpenConfig {
+                mode: Mode::CopyOnWrite,
+                ..OpenConfig::default()
+            },
+        )
+        .unwrap();
+        (dir, doc)
+    }
+
+    fn ops() -> impl proptest::strategy::Strategy<Value = Vec<(bool, u64, u64)>> {
+        proptest::collection::vec((proptest::bool::ANY, 0u64..1000, 0u64..20), 1..12)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// The cursor, the anchor, marks and jumps after random inserts and deletes, mapped
+        /// in batches of several changes, equal the marker model.
+        #[test]
+        fn stored_offsets_follow_random_edits(
+            len in 1usize..64,
+            starts in proptest::collection::vec(0u64..64, 6),
+            batches in proptest::collection::vec(ops(), 1..4),
+        ) {
+            let (_dir, doc) = cow_doc(len);
+            let mut view = View::new(doc);
+            // Marker 0: the cursor; 1: the anchor; 2, 3: marks; 4, 5: jumps.
+            let starts: Vec<u64> = starts.iter().map(|s| s % (len as u64 + 1)).collect();
+            view.seek(starts[0]);
+            view.anchor = Some(starts[1]);
+            view.marks.insert('a', starts[2]);
+            view.marks.insert('b', starts[3]);
+            view.jumps = vec![starts[4], starts[5]];
+            let assoc_of = |k: usize| if k == 0 { Assoc::Before } else { Assoc::After };
+            let mut items: Vec<Item> = Vec::new();
+            for p in 0..=len as u64 {
+                // Markers at p go before byte p (in marker order), the byte after them.
+                for (k, s) in starts.iter().enumerate() {
+                    if *s == p {
+                        items.push(Item::Marker(k));
+                    }
+                }
+                if p < len as u64 {
+                    items.push(Item::Byte);
+                }
+            }
+            for batch in batches {
+                for (ins, at, n) in batch {
+                    let doc_len = view.doc().len();
+                    let at = at % (doc_len + 1);
+                    let op = if ins {
+                        view.doc_mut().insert(at, &vec![1u8; usize::try_from(n).unwrap()]).unwrap();
+                        Op::Insert { at, n }
+                    } else {
+                        let n = n.min(doc_len - at);
+                        view.doc_mut().delete(at..at + n).unwrap();
+                        Op::Delete { at, n }
+                    };
+                    model_apply(&mut items, &op, &assoc_of);
+                }
+                let changes = view.doc_mut().take_changes();
+                view.follow(&changes);
+            }
+            let want = model_positions(&items, 6);
+            proptest::prop_assert_eq!(view.cursor(), want[0], "cursor");
+            proptest::prop_assert_eq!(view.anchor, Some(want[1]), "anchor");
+            proptest::prop_assert_eq!(view.marks.get(&'a').copied(), Some(want[2]), "mark a");
+            proptest::prop_assert_eq!(view.marks.get(&'b').copied(), Some(want[3]), "mark b");
+            let mut jumps = vec![want[4], want[5]];
+            jumps.dedup();
+            proptest::prop_assert_eq!(&view.jumps, &jumps, "jumps");
+        }
+    }
 }

@@ -120,7 +120,7 @@ impl App {
         match action {
             Action::EditBack if low_nibble && insert => {
                 if self.edit_delete(at..at + 1) {
-                    self.set_cursor(at);
+                    self.goto(at);
                 }
             }
             Action::EditBack if low_nibble => {
