@@ -244,7 +244,7 @@ Normal {
     CycleEncoding, "encoding", "cycle the text pane's encoding: UTF-8, ASCII, Latin-1", ["E"], false;
 }
 Edit {
-    EditBack, "back", "INS: delete the byte before the cursor (or the half-typed one); OVR: move back one byte (or to the high nibble) without deleting", ["Backspace"], false;
+    EditBack, "back", "INS: delete the byte before the cursor (or a half-typed one); OVR: move back without deleting", ["Backspace"], false;
     EditDelete, "delete", "delete the byte at the cursor (INS and OVR)", ["Delete"], false;
     EditToggleInsert, "toggle_insert", "switch between inserting (INS) and overwriting (OVR)", ["Insert"], false;
     EditNewline, "newline", "in the text pane, write a newline byte", ["Enter"], false;
