@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::ops::Range;
 
+use crate::core::search::parse_hex;
 use crate::core::source::ByteSource;
 use crate::tui::app::{App, CopyFormat, Effect};
 
@@ -102,12 +103,20 @@ impl App {
             self.error("select bytes with v first, then :fill de ad");
             return None;
         };
-        let pat = match crate::tui::edits::hex_bytes(pattern) {
-            Ok(p) => p,
-            Err(e) => {
-                self.error(format!("{e}: :fill 00 or :fill de ad be ef"));
+        let pat: Option<Vec<u8>> = match parse_hex(pattern) {
+            Ok(p) if !p.is_empty() => p.into_iter().collect(),
+            Ok(_) => {
+                self.error("give the fill bytes in hex: :fill 00 or :fill de ad be ef");
                 return None;
             }
+            Err(e) => {
+                self.error(format!("bad fill pattern: {e}"));
+                return None;
+            }
+        };
+        let Some(pat) = pat else {
+            self.error("?? matches any byte in a search; a fill needs real bytes");
+            return None;
         };
         let n = range.end - range.start;
         match self.doc_mut().fill(range, &pat) {
