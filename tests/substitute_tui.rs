@@ -20,12 +20,19 @@ fn bytes(s: &maphex::tui::runtime::Session) -> Vec<u8> {
 fn percent_s_with_g_replaces_every_match_as_regex_does_and_undoes_in_one_step() {
     let (_dir, mut s) = lorem_session(Mode::CopyOnWrite);
     let before = bytes(&s);
+    cmd(&mut s, "end");
     cmd(&mut s, "%s/cons(ec)tetuer/<$1>/g");
     let re = regex::bytes::Regex::new("cons(ec)tetuer").unwrap();
     let want = re.replace_all(&before, &b"<$1>"[..]).into_owned();
     assert_eq!(bytes(&s), want);
     assert!(message(&s).starts_with("replaced "), "{}", message(&s));
     assert!(message(&s).contains("bytes shorter"), "{}", message(&s));
+    let first = re.find(&before).unwrap().start() as u64;
+    assert_eq!(
+        s.app.cursor(),
+        first,
+        "on the first replacement, shifted once"
+    );
     typ(&mut s, "u");
     assert_eq!(bytes(&s), before, "one undo step");
 }

@@ -65,8 +65,9 @@ impl KeyMode {
         match self {
             KeyMode::Normal => "moving around",
             KeyMode::Edit => {
-                "edit mode: hex digits in the hex pane, any character in the text pane; \
-                 these and the normal keys marked (edit)"
+                "edit mode: hex digits in the hex pane, any character in the text pane, written \
+                 over the bytes (OVR) or inserted before the cursor (INS); these and the normal \
+                 keys marked (edit)"
             }
             KeyMode::Prompt => {
                 "the : and / prompts: what is typed goes in at the cursor; Up and Down recall \
@@ -100,6 +101,10 @@ pub enum Action {
     ToggleHelp,
     Quit,
     EditMode,
+    InsertMode,
+    DeleteByte,
+    DeleteSelection,
+    PasteBefore,
     Undo,
     Redo,
     Save,
@@ -119,6 +124,8 @@ pub enum Action {
     CycleEncoding,
     // Edit mode.
     EditBack,
+    EditDelete,
+    EditToggleInsert,
     EditNewline,
     // Prompts.
     PromptCancel,
@@ -213,7 +220,11 @@ Normal {
     CommandLine, "command_line", "command line: an offset (0x100, +16, 50%, end) or :w :q :wq :q! :e!", [":"], false;
     ToggleHelp, "help", "show or hide this help", ["?", "F1"], false;
     Quit, "quit", "quit (asks when there are unsaved edits)", ["q"], false;
-    EditMode, "edit", "edit mode: overwrite bytes at the cursor (Esc leaves)", ["i", "Insert"], false;
+    EditMode, "edit", "edit mode: overwrite bytes at the cursor (Esc leaves)", ["i"], false;
+    InsertMode, "insert", "edit mode inserting: typed bytes go in before the cursor (Insert toggles INS/OVR, Esc leaves)", ["Insert"], false;
+    DeleteByte, "delete", "delete the byte under the cursor (or the selection)", ["x", "Delete"], false;
+    DeleteSelection, "delete_selection", "delete the selected bytes (v selects)", ["d"], false;
+    PasteBefore, "paste_insert", "insert the register before the cursor (p pastes over)", ["P"], false;
     Undo, "undo", "undo the last change", ["u"], false;
     Redo, "redo", "redo the last undone change", ["C-r"], false;
     Save, "save", "save the edits in place", ["C-s"], true;
@@ -224,7 +235,7 @@ Normal {
     Cancel, "cancel", "cancel a running search, close panels, end a selection, leave edit mode", ["Esc"], true;
     Select, "select", "start or end a selection; moving extends it", ["v"], false;
     Yank, "yank", "copy the selection as hex (:y text, :y c for other forms) to the register and clipboard", ["y"], false;
-    Paste, "paste", "paste the register over the bytes at the cursor", ["p"], false;
+    Paste, "paste", "paste the register over the bytes at the cursor (P inserts it)", ["p"], false;
     SetMark, "set_mark", "set a mark: m then a letter", ["m"], false;
     JumpMark, "jump_mark", "jump to a mark: ' then the letter", ["'"], false;
     JumpBack, "jump_back", "go back to where the last jump (goto, search, mark) came from", ["C-o"], false;
@@ -233,7 +244,9 @@ Normal {
     CycleEncoding, "encoding", "cycle the text pane's encoding: UTF-8, ASCII, Latin-1", ["E"], false;
 }
 Edit {
-    EditBack, "back", "move back one byte (or to the high nibble) without deleting", ["Backspace"], false;
+    EditBack, "back", "INS: delete the byte before the cursor (or a half-typed one); OVR: move back without deleting", ["Backspace"], false;
+    EditDelete, "delete", "delete the byte at the cursor (INS and OVR)", ["Delete"], false;
+    EditToggleInsert, "toggle_insert", "switch between inserting (INS) and overwriting (OVR)", ["Insert"], false;
     EditNewline, "newline", "in the text pane, write a newline byte", ["Enter"], false;
 }
 Prompt {

@@ -22,10 +22,13 @@ pub use crate::tui::view::Pane;
 pub enum InputMode {
     /// Moving around.
     Normal,
-    /// Overwriting bytes; `low_nibble` is true after the first hex digit of a byte.
+    /// Typing bytes at the cursor: overwriting them (OVR) or inserting before it (INS, the
+    /// `Insert` key toggles); `low_nibble` is true after the first hex digit of a byte.
     Edit {
         /// The next hex digit sets the low nibble.
         low_nibble: bool,
+        /// Typed bytes are inserted, not written over the ones at the cursor.
+        insert: bool,
     },
     /// Typing into the command line or search prompt.
     Prompt(Prompt),
@@ -238,6 +241,16 @@ impl App {
         &self.views
     }
 
+    /// Which view has focus (an index into [`App::views`]).
+    pub fn focus_index(&self) -> usize {
+        self.focus
+    }
+
+    /// View `i`, to change it.
+    pub(crate) fn view_at_mut(&mut self, i: usize) -> &mut View {
+        &mut self.views[i]
+    }
+
     /// The focused view's document.
     pub fn doc(&self) -> &Document {
         self.view().doc()
@@ -343,7 +356,7 @@ impl App {
     /// Moves the cursor to `to` (clamped) and scrolls so it is visible.
     pub fn goto(&mut self, to: u64) {
         self.set_cursor(to.min(self.max_cursor()));
-        if let InputMode::Edit { low_nibble } = &mut self.mode {
+        if let InputMode::Edit { low_nibble, .. } = &mut self.mode {
             *low_nibble = false;
         }
         self.scroll_to_cursor();

@@ -208,9 +208,30 @@ pub static COMMAND_TABLE: &[Command] = &[
     Command {
         names: &["fill"],
         args: "HEX",
-        doc: "fill the selection with a byte pattern such as de ad",
+        doc: "fill the selection (any size) with a byte pattern such as de ad",
         completes: Completes::Nothing,
         run: App::fill,
+    },
+    Command {
+        names: &["insert", "ins"],
+        args: "HEX [* COUNT]",
+        doc: "insert bytes before the cursor; * COUNT repeats them (:insert 00 * 1000, * 4k, * 1G)",
+        completes: Completes::Nothing,
+        run: App::insert_command,
+    },
+    Command {
+        names: &["delete", "del"],
+        args: "[N]",
+        doc: "delete N bytes at the cursor (4k, 0x100 too), or the selection",
+        completes: Completes::Nothing,
+        run: App::delete_command,
+    },
+    Command {
+        names: &["truncate"],
+        args: "[OFFSET]",
+        doc: "cut the file at the cursor (or OFFSET): that byte and all after it go",
+        completes: Completes::Nothing,
+        run: App::truncate_command,
     },
     Command {
         names: &["recover"],

@@ -250,7 +250,7 @@ impl App {
                     Pane::Hex => Pane::Text,
                     Pane::Text => Pane::Hex,
                 };
-                if let InputMode::Edit { low_nibble } = &mut self.mode {
+                if let InputMode::Edit { low_nibble, .. } = &mut self.mode {
                     *low_nibble = false;
                 }
             }
@@ -273,16 +273,9 @@ impl App {
                     return Some(Effect::Quit);
                 }
             }
-            Action::EditMode => {
-                if self.doc().mode() == Mode::ReadOnly {
-                    self.error(crate::tui::hint::edit(
-                        &crate::core::document::EditError::ReadOnly,
-                    ));
-                } else {
-                    self.doc_mut().begin_group();
-                    self.mode = InputMode::Edit { low_nibble: false };
-                    self.message = None;
-                }
+            Action::EditMode | Action::InsertMode => self.enter_edit(action == Action::InsertMode),
+            Action::DeleteByte | Action::DeleteSelection | Action::PasteBefore => {
+                return self.normal_edit(action);
             }
             Action::Undo | Action::Redo => {
                 let undo = action == Action::Undo;
@@ -294,12 +287,17 @@ impl App {
                 };
                 match r {
                     Ok(Some(at)) => {
+                        // Offsets follow what the undo moved before the cursor goes to it.
+                        let moved = self.follow_edits();
                         let (u, r) = self.doc().history_len();
                         self.info(format!(
                             "{}; {u} to undo, {r} to redo",
                             if undo { "undone" } else { "redone" }
                         ));
                         self.goto(at);
+                        if moved {
+                            return None;
+                        }
                         return self.search_after_edit(self.doc().last_change());
                     }
                     Ok(None) => self.info(if undo {
@@ -352,6 +350,8 @@ impl App {
             }
             // The other modes' actions, handled above.
             Action::EditBack
+            | Action::EditDelete
+            | Action::EditToggleInsert
             | Action::EditNewline
             | Action::PromptCancel
             | Action::PromptAccept

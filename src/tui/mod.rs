@@ -7,6 +7,8 @@ pub mod commands;
 pub mod complete;
 pub mod config;
 pub mod dispatch;
+pub mod edits;
+pub mod follow;
 pub mod harness;
 pub mod help;
 pub mod hint;

@@ -11,6 +11,7 @@ use crate::core::source::ByteSource;
 pub use crate::tui::search_worker::SearchRequest;
 
 mod nav;
+mod shift;
 use crate::tui::search_worker::WorkerMsg;
 
 /// How many matches the index stores before only counting, by default (12 MB of index).
@@ -97,6 +98,9 @@ pub struct SearchUi {
     too_long: Option<u64>,
     /// Edits arrived while a full scan was running: scan again when it ends.
     stale: bool,
+    /// Bytes that edits moving offsets touched since the last re-search (the stored matches
+    /// were shifted past them; these are searched again with the next edit's re-search).
+    moved: Option<Range<u64>>,
     /// The search pane is shown.
     pub pane_open: bool,
     /// Keys go to the search pane.
@@ -132,6 +136,7 @@ impl Default for SearchUi {
             long_matches: 0,
             too_long: None,
             stale: false,
+            moved: None,
             pane_open: false,
             pane_focus: false,
             pane_sel: 0,
@@ -186,6 +191,7 @@ impl SearchUi {
         self.full = true;
         self.cancelled = false;
         self.stale = false;
+        self.moved = None;
         self.region = None;
         self.long_matches = 0;
         self.too_long = None;
@@ -216,7 +222,10 @@ impl SearchUi {
         span: Option<Range<u64>>,
     ) -> Option<SearchRequest> {
         let pattern = Arc::clone(self.pattern.as_ref()?);
-        let mut span = span?;
+        let mut span = match (span, self.moved.take()) {
+            (Some(s), Some(m)) => s.start.min(m.start)..s.end.max(m.end),
+            (s, m) => s.or(m)?,
+        };
         if self.full && self.running {
             self.stale = true;
             return None;

@@ -1,6 +1,6 @@
 //! Selection (`v`), copy (`y`, to a register and to the system clipboard through OSC 52),
-//! paste (`p`, an undoable overwrite), fill (`:fill`), marks (`m`/`'`) and the jump list
-//! (`Ctrl-O`).
+//! paste (`p`, an undoable overwrite; `P` inserts, in `tui::edits`), fill (`:fill`), marks
+//! (`m`/`'`) and the jump list (`Ctrl-O`).
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -29,7 +29,7 @@ impl App {
                 return;
             }
             self.view_mut().anchor = Some(self.cursor());
-            self.info("selecting: move to extend, y copies, :fill HEX fills, Esc stops");
+            self.info("selecting: move to extend, y copies, d deletes, :fill HEX fills, Esc stops");
         } else {
             self.message = None;
         }
@@ -96,7 +96,8 @@ impl App {
         }
     }
 
-    /// Fills the selection with a repeated byte pattern given in hex (one undo step).
+    /// Fills the selection with a repeated byte pattern given in hex (one undo step; any
+    /// size: the core keeps a fill as a pattern, not as bytes).
     pub fn fill(&mut self, pattern: &str) -> Option<Effect> {
         let Some(range) = self.selection() else {
             self.error("select bytes with v first, then :fill de ad");
@@ -118,22 +119,11 @@ impl App {
             return None;
         };
         let n = range.end - range.start;
-        if n > MAX_COPY {
-            self.error(format!(
-                "fill of {n} bytes is larger than the {MAX_COPY}-byte limit of one edit"
-            ));
-            return None;
-        }
-        let bytes: Vec<u8> = pat
-            .iter()
-            .copied()
-            .cycle()
-            .take(usize::try_from(n).unwrap_or(0))
-            .collect();
-        match self.doc_mut().write(range.start, &bytes) {
+        match self.doc_mut().fill(range, &pat) {
             Ok(()) => {
                 self.view_mut().anchor = None;
                 self.info(format!("filled {n} bytes; u undoes"));
+                self.follow_edits();
                 let span = self.doc().last_change();
                 self.search_after_edit(span)
             }

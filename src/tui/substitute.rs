@@ -249,6 +249,8 @@ impl App {
                 .iter()
                 .map(|&i| (found.items[i].0.clone(), found.bytes(i))),
         );
+        // Stored offsets follow now, before the cursor is placed on the first replacement.
+        self.follow_edits();
         match result {
             Ok(n) => {
                 let change = match i128::from(new) - i128::from(old) {

@@ -31,9 +31,10 @@ impl App {
     }
 
     pub(crate) fn type_char(&mut self, c: char) {
-        let InputMode::Edit { low_nibble } = self.mode else {
+        let InputMode::Edit { low_nibble, insert } = self.mode else {
             return;
         };
+        let at = self.cursor();
         match self.edit_pane() {
             Pane::Hex => {
                 let Some(d) = c.to_digit(16) else {
@@ -45,26 +46,42 @@ impl App {
                     return;
                 };
                 let d = d as u8;
-                let cur = self
-                    .doc()
-                    .read(self.cursor()..self.cursor() + 1)
-                    .first()
-                    .copied()
-                    .unwrap_or(0);
+                if insert && !low_nibble {
+                    // The first digit inserts the byte; the second completes it in place.
+                    match self.doc_mut().insert(at, &[d << 4]) {
+                        Ok(()) => {
+                            self.message = None;
+                            self.follow_edits();
+                            self.note_edit();
+                            self.set_cursor(at);
+                            self.scroll_to_cursor();
+                            self.mode = InputMode::Edit {
+                                low_nibble: true,
+                                insert,
+                            };
+                        }
+                        Err(e) => self.error(crate::tui::hint::edit(&e)),
+                    }
+                    return;
+                }
+                let cur = self.doc().read(at..at + 1).first().copied().unwrap_or(0);
                 let byte = if low_nibble {
                     (cur & 0xf0) | d
                 } else {
                     (d << 4) | (cur & 0x0f)
                 };
-                let at = self.cursor();
                 match self.doc_mut().write(at, &[byte]) {
                     Ok(()) => {
                         self.message = None;
+                        self.follow_edits();
                         self.note_edit();
                         if low_nibble {
-                            self.goto(self.cursor() + 1);
+                            self.goto(at + 1);
                         } else {
-                            self.mode = InputMode::Edit { low_nibble: true };
+                            self.mode = InputMode::Edit {
+                                low_nibble: true,
+                                insert,
+                            };
                         }
                     }
                     Err(e) => self.error(crate::tui::hint::edit(&e)),
@@ -73,12 +90,17 @@ impl App {
             Pane::Text => {
                 let mut buf = [0u8; 4];
                 let bytes = c.encode_utf8(&mut buf).as_bytes();
-                let at = self.cursor();
-                match self.doc_mut().write(at, bytes) {
+                let r = if insert {
+                    self.doc_mut().insert(at, bytes)
+                } else {
+                    self.doc_mut().write(at, bytes)
+                };
+                match r {
                     Ok(()) => {
                         self.message = None;
+                        self.follow_edits();
                         self.note_edit();
-                        self.goto(self.cursor() + bytes.len() as u64);
+                        self.goto(at + bytes.len() as u64);
                     }
                     Err(e) => self.error(crate::tui::hint::edit(&e)),
                 }
@@ -86,14 +108,45 @@ impl App {
         }
     }
 
-    /// Edit mode's own actions.
+    /// Edit mode's own actions. Backspace in OVR moves back without deleting, as in vim's
+    /// replace mode and hexedit; in INS it deletes the byte before the cursor (after the first
+    /// digit of an inserted byte: that half-typed byte). Delete deletes the byte at the cursor
+    /// in both.
     pub(crate) fn edit_action(&mut self, action: Action) {
-        let InputMode::Edit { low_nibble } = self.mode else {
+        let InputMode::Edit { low_nibble, insert } = self.mode else {
             return;
         };
+        let at = self.cursor();
         match action {
-            Action::EditBack if low_nibble => self.mode = InputMode::Edit { low_nibble: false },
-            Action::EditBack => self.goto(self.cursor().saturating_sub(1)),
+            Action::EditBack if low_nibble && insert => {
+                if self.edit_delete(at..at + 1) {
+                    self.goto(at);
+                }
+            }
+            Action::EditBack if low_nibble => {
+                self.mode = InputMode::Edit {
+                    low_nibble: false,
+                    insert,
+                };
+            }
+            Action::EditBack if insert && at == 0 => {
+                self.info("nothing before the cursor to delete");
+            }
+            Action::EditBack if insert => {
+                if self.edit_delete(at - 1..at) {
+                    self.goto(at - 1);
+                }
+            }
+            Action::EditBack => self.goto(at.saturating_sub(1)),
+            Action::EditDelete if at >= self.doc().len() => {
+                self.info("nothing at the cursor to delete: it is past the last byte");
+            }
+            Action::EditDelete => {
+                if self.edit_delete(at..at + 1) {
+                    self.goto(at);
+                }
+            }
+            Action::EditToggleInsert => self.toggle_insert(),
             // Text typing: Enter writes a newline byte.
             Action::EditNewline if self.edit_pane() == Pane::Text => self.type_char('\n'),
             _ => {
@@ -101,6 +154,22 @@ impl App {
                 self.error(format!(
                     "{keys} does nothing in the hex pane; Esc leaves edit mode"
                 ));
+            }
+        }
+    }
+
+    /// Deletes `range` in edit mode (part of its undo step); false when refused (said).
+    fn edit_delete(&mut self, range: std::ops::Range<u64>) -> bool {
+        match self.doc_mut().delete(range) {
+            Ok(()) => {
+                self.message = None;
+                self.follow_edits();
+                self.note_edit();
+                true
+            }
+            Err(e) => {
+                self.error(crate::tui::hint::edit(&e));
+                false
             }
         }
     }

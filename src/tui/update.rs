@@ -15,6 +15,9 @@ pub const STDIN_LINES_EVERY: Duration = Duration::from_secs(2);
 impl App {
     /// Handles one message; returns the work it asks of the runtime, in order.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        // Edits the runtime made (a reload, recovered edits) move offsets before anything
+        // looks at them; edits this message makes, after (see `tui::follow`).
+        self.follow_edits();
         let direct = match msg {
             Msg::Input(input) => match self.substitution_input(&input) {
                 (true, effect) => effect,
@@ -85,6 +88,7 @@ impl App {
             },
             Msg::Terminate => Some(Effect::Shutdown),
         };
+        self.follow_edits();
         let mut out = Vec::new();
         if let Some(e) = direct {
             out.push(e);

@@ -13,7 +13,13 @@ pub fn render(buf: &mut Buffer, s: &Screen, vis: &Visible) {
     let (l, theme) = (&s.layout, s.theme);
     let len = s.doc.len();
     let editing = matches!(s.mode, InputMode::Edit { .. });
-    let low_nibble = matches!(s.mode, InputMode::Edit { low_nibble: true });
+    let low_nibble = matches!(
+        s.mode,
+        InputMode::Edit {
+            low_nibble: true,
+            ..
+        }
+    );
     let cols = l.cols as u64;
     for row in 0..l.rows {
         let row_off = vis.start + row as u64 * cols;

@@ -1,5 +1,5 @@
-//! The status bar: file, mode, dirty mark, cursor offset, byte under the cursor, percent, size,
-//! and search progress.
+//! The status bar: file, mode, dirty mark, edit mode (INS or OVR), cursor offset, byte under
+//! the cursor, percent, size, and search progress.
 
 use ratatui::buffer::Buffer;
 
@@ -22,7 +22,9 @@ pub fn render(buf: &mut Buffer, sc: &Screen) {
     let x = label.chars().count();
     let dirty = if doc.is_dirty() { " [+]" } else { "" };
     let edit = match sc.mode {
-        InputMode::Edit { .. } => " -- EDIT --".to_string(),
+        // INS inserts typed bytes before the cursor, OVR writes over them (`Insert` toggles).
+        InputMode::Edit { insert: true, .. } => " -- EDIT -- INS".to_string(),
+        InputMode::Edit { insert: false, .. } => " -- EDIT -- OVR".to_string(),
         _ => sc
             .selection
             .clone()
