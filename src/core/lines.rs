@@ -335,6 +335,16 @@ impl LineIndexBuilder {
         }
     }
 
+    /// Carries on from `index` (an index of the same source as it was) with `config`'s chunk:
+    /// after an edit, [`LineIndexBuilder::invalidate_from`] the edit's offset, and only the
+    /// bytes from the checkpoint before it are scanned again.
+    pub fn resume(index: LineIndex, config: LineIndexConfig) -> Self {
+        LineIndexBuilder {
+            index,
+            chunk: config.chunk.max(1),
+        }
+    }
+
     /// Scan the next chunk of `src`; true when the whole source is indexed. Steps may be
     /// given different views of the same bytes, but not different bytes (see
     /// [`LineIndexBuilder::invalidate_from`]). A source that grew is followed.

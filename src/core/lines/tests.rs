@@ -206,3 +206,29 @@ fn wrap_placeholders_take_a_column_each() {
     let s = b"\xff\t\xcc\x81z";
     assert_eq!(rows(s, 2, Encoding::Utf8), [(0..2, 2), (2..5, 2)]);
 }
+
+/// Resuming an index after an edit, invalidated from the edit's offset, gives the same index
+/// as building the edited bytes from scratch, and rescans only from the checkpoint before
+/// the edit.
+#[test]
+fn resume_after_an_edit_equals_a_fresh_build() {
+    let config = LineIndexConfig {
+        interval: 64,
+        span: 16,
+        chunk: 100,
+    };
+    let mut bytes: Vec<u8> = (0..5000u32)
+        .map(|i| if i % 37 == 0 { b'\n' } else { b'a' })
+        .collect();
+    let mut b = LineIndexBuilder::new(config);
+    while !b.step(&bytes) {}
+    let before = b.into_index();
+    bytes.splice(3000..3010, b"\n\n\nxyz".iter().copied());
+    let mut r = LineIndexBuilder::resume(before, config);
+    r.invalidate_from(&bytes, 3000);
+    assert!(r.position() <= 3000 && r.position() >= 3000 - 64, "{}", r.position());
+    while !r.step(&bytes) {}
+    let mut fresh = LineIndexBuilder::new(config);
+    while !fresh.step(&bytes) {}
+    assert_eq!(r.into_index(), fresh.into_index());
+}
