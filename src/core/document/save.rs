@@ -299,8 +299,8 @@ impl Document {
         let keep = match self.pieces.first() {
             None => return Some(0),
             Some(Piece::Base { start: 0, len }) => len,
-            Some(_) if self.base_len == 0 => 0,
-            Some(_) => return None,
+            // None of the file's bytes kept at the start: a cut to nothing, then appends.
+            Some(_) => 0,
         };
         let rest = self.pieces.split(keep).1;
         (rest.added() == rest.len()).then_some(keep)
