@@ -437,7 +437,10 @@ impl Document {
             return Ok(());
         }
         // Open the path again: the file there may be another one now (replaced by a rename).
-        let fresh = if self.mode == Mode::ReadOnly {
+        // Still the open file: keep its handle (a new one could not take the lock it holds).
+        let fresh = if self.is_open_file(&self.path) {
+            Err(io::Error::other("the same file"))
+        } else if self.mode == Mode::ReadOnly {
             File::open(&self.path)
         } else {
             OpenOptions::new().read(true).write(true).open(&self.path)
