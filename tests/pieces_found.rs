@@ -142,3 +142,23 @@ fn a_snapshot_does_not_keep_the_lock() {
     assert_eq!(again.mode(), Mode::CopyOnWrite, "{:?}", again.notes());
     drop(snap);
 }
+
+/// Same-length edits made as splices (`fill`, `replace` and `replace_many` keeping the length)
+/// of the file's own bytes leave fill and byte pieces where the file's were: the document is
+/// no longer the file in place, so the save goes to the length-changing saver (the stub here)
+/// instead of writing the changed bytes in place, as `write` of the same bytes does.
+#[test]
+#[ignore = "open question: same-length fill/replace save through relayout, not in place"]
+fn same_length_fill_saves_in_place() {
+    for how in ["fill", "replace", "replace_many"] {
+        let (_dir, path) = file(b"abcdef");
+        let mut doc = open(&path, Mode::CopyOnWrite);
+        match how {
+            "fill" => doc.fill(2..4, b"x").unwrap(),
+            "replace" => doc.replace(2..4, b"xx").unwrap(),
+            _ => drop(doc.replace_many([(2..4, &b"xx"[..])]).unwrap()),
+        }
+        doc.save(false).unwrap_or_else(|e| panic!("{how}: {e}"));
+        assert_eq!(fs::read(&path).unwrap(), b"abxxef", "{how}");
+    }
+}
