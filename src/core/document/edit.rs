@@ -297,8 +297,9 @@ impl Document {
             {
                 return Err(EditError::MovesBytes);
             }
+            // One undo step of its own, unless the caller's group is open (even empty).
+            let own = self.group.is_none();
             self.begin_group();
-            let own = self.group.as_ref().is_some_and(Transaction::is_empty);
             for (r, b) in &repl {
                 self.write(r.start, b)?;
             }

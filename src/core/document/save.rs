@@ -320,8 +320,8 @@ impl Document {
         let keep = match self.pieces.first() {
             None => return Some(0),
             Some(Piece::Base { start: 0, len }) => len,
-            Some(_) if self.base_len == 0 => 0,
-            Some(_) => return None,
+            // None of the file's bytes kept at the start: a cut to nothing, then appends.
+            Some(_) => 0,
         };
         let rest = self.pieces.split(keep).1;
         (rest.added() == rest.len()).then_some(keep)
@@ -502,7 +502,10 @@ impl Document {
             return Ok(());
         }
         // Open the path again: the file there may be another one now (replaced by a rename).
-        let fresh = if self.mode == Mode::ReadOnly {
+        // Still the open file: keep its handle (a new one could not take the lock it holds).
+        let fresh = if self.is_open_file(&self.path) {
+            Err(io::Error::other("the same file"))
+        } else if self.mode == Mode::ReadOnly {
             File::open(&self.path)
         } else {
             OpenOptions::new().read(true).write(true).open(&self.path)
