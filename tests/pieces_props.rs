@@ -9,12 +9,10 @@
 //! `is_dirty`, `changed_in`, the history lengths, the marks mapped through `take_changes`,
 //! and in write-through the file on disk.
 //!
-//! Saving: a document whose layout is the saved file in place (same-length edits, appends,
-//! cuts at the end) must save. Any other layout goes to `core::relayout::save`, which is a
-//! stub in this branch ("relayout: not written yet"): such a save may fail with exactly that
-//! error (counted), and when it succeeds the file must be the model. Once relayout lands the
-//! stub branch of [`save_step`] disappears (every save must then succeed); any other error
-//! fails the test already.
+//! Saving: every save must succeed and leave the file equal to the model, whether its layout
+//! is the saved file in place (same-length edits, appends, cuts at the end) or moved bytes
+//! (through `core::relayout::save`); both kinds are counted, so a run that never exercised
+//! moved saves shows it.
 #![allow(clippy::unwrap_used, clippy::many_single_char_names)]
 
 use std::cell::Cell as Counter;
@@ -31,9 +29,7 @@ use proptest::sample::Index;
 use proptest::test_runner::{TestCaseError, TestRunner};
 
 thread_local! {
-    /// Saves refused by the relayout stub (see the module comment).
-    static STUB_SAVES: Counter<usize> = const { Counter::new(0) };
-    /// Saves of a moved layout that succeeded (zero until relayout lands).
+    /// Saves of a moved layout that succeeded.
     static MOVED_SAVES: Counter<usize> = const { Counter::new(0) };
     /// In-place saves that succeeded.
     static IN_PLACE_SAVES: Counter<usize> = const { Counter::new(0) };
@@ -682,7 +678,7 @@ fn range_of(a: Index, b: Index, len: usize) -> Range<usize> {
     a.min(b)..a.max(b)
 }
 
-/// `save`, checked against the model (see the module comment for the stub).
+/// `save`, checked against the model.
 fn save_step(
     doc: &mut Document,
     m: &mut Model,
@@ -705,15 +701,6 @@ fn save_step(
                 "file after {}",
                 what
             );
-        }
-        // STUB: goes away with relayout (then every save must succeed).
-        Err(e @ SaveError::Relayout { .. })
-            if e.to_string().contains("not written yet")
-                && m.mode == Mode::CopyOnWrite
-                && !in_place =>
-        {
-            bump(&STUB_SAVES);
-            m.end();
         }
         Err(e) => {
             return Err(fail(
@@ -969,7 +956,6 @@ fn property<S: Strategy>(
     test: impl Fn(S::Value) -> Result<(), TestCaseError>,
 ) {
     for c in [
-        &STUB_SAVES,
         &MOVED_SAVES,
         &IN_PLACE_SAVES,
         &STRUCTURALLY_DIRTY,
@@ -989,10 +975,9 @@ fn property<S: Strategy>(
     let result = runner.run(&strategy, test);
     let get = |c: &'static std::thread::LocalKey<Counter<usize>>| c.with(Counter::get);
     eprintln!(
-        "{name}: saves in place {}, refused by the relayout stub {}, moved saves {}; \
+        "{name}: saves in place {}, moved saves {}; \
          steps dirty with the saved bytes (pieces not the file's) {}",
         get(&IN_PLACE_SAVES),
-        get(&STUB_SAVES),
         get(&MOVED_SAVES),
         get(&STRUCTURALLY_DIRTY)
     );
