@@ -57,11 +57,11 @@ fn cut_to_nothing_then_append_saves_in_place() {
     assert!(!doc.is_dirty());
 }
 
-/// Undo and redo of `replace_many` (copy-on-write) are recorded as one splice of the whole
+/// Undo and redo of `replace_many` (copy-on-write) were recorded as one splice of the whole
 /// document at 0: every stored offset (cursor, marks, matches) goes to the end of the
 /// document, and the cursor to 0, instead of following each replacement.
 #[test]
-#[ignore = "open bug: undo/redo of replace_many report one whole-document change at 0"]
+
 fn undo_of_replace_many_maps_offsets_per_replacement() {
     use maphex::core::shift::{Assoc, map_all};
     let (_dir, path) = file(b"0123456789");
@@ -81,12 +81,12 @@ fn undo_of_replace_many_maps_offsets_per_replacement() {
     assert_eq!(at, Some(2), "the cursor goes to the first replacement");
 }
 
-/// The same whole-document splice makes a `replace_many` step hold every file byte of the
+/// The same whole-document splice made a `replace_many` step hold every file byte of the
 /// document twice (the tree before and after): a save that moves or cuts bytes must then keep
 /// all of them in memory, or, past 64 MiB, drops the whole undo history. A `replace` of the
 /// same bytes keeps its history.
 #[test]
-#[ignore = "open bug: a replace_many undo step refers to every byte of the file"]
+
 fn replace_many_history_survives_an_append_save() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big");

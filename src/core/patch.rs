@@ -8,7 +8,9 @@
 
 use thiserror::Error;
 
-use crate::core::pieces::Tree;
+use std::sync::Arc;
+
+use crate::core::pieces::{Piece, Tree};
 
 /// A patch that could not be built.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -88,6 +90,107 @@ impl Patch {
     }
 }
 
+/// One replacement of a [`ManyEdit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ManyItem {
+    /// Where it starts in the document before the replacements.
+    pub at: u64,
+    /// Bytes it replaced: the pieces `old_first..old_first + old_count` of [`ManyEdit::old`].
+    pub old_len: u32,
+    /// Bytes it put (at `new_at` in [`ManyEdit::new`]).
+    pub new_len: u32,
+    /// Its first old piece.
+    pub old_first: u64,
+    /// How many old pieces.
+    pub old_count: u32,
+    /// Where its new bytes start in [`ManyEdit::new`].
+    pub new_at: u64,
+}
+
+/// Many replacements, sorted and apart: the pieces each took out (file ranges stay file
+/// ranges, so undo gives back the very bytes of the file) and the bytes each put in.
+#[derive(Debug)]
+pub struct ManyEdit {
+    /// The replacements, in order.
+    pub items: Vec<ManyItem>,
+    /// The pieces they took out, in order.
+    pub old: Vec<Piece>,
+    /// Their new bytes (a run of equal replacements shares one copy).
+    pub new: Arc<[u8]>,
+}
+
+/// What one replacement of a [`ManyEdit`] puts in, as applied now.
+#[derive(Debug)]
+pub enum ManyContent<'a> {
+    /// `buf[start..start + len]`.
+    Bytes(&'a Arc<[u8]>, usize, usize),
+    /// These pieces (the old ones, when undoing).
+    Pieces(&'a [Piece]),
+}
+
+impl ManyContent<'_> {
+    /// Its length.
+    pub fn len(&self) -> u64 {
+        match self {
+            ManyContent::Bytes(_, _, n) => *n as u64,
+            ManyContent::Pieces(p) => p.iter().map(Piece::len).sum(),
+        }
+    }
+
+    /// True when it puts nothing in.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl ManyEdit {
+    /// One past the last byte touched, in the longer of the two states.
+    pub fn end(&self) -> u64 {
+        let Some((last, rest)) = self.items.split_last() else {
+            return 0;
+        };
+        let shift: i128 = rest
+            .iter()
+            .map(|i| i128::from(i.new_len) - i128::from(i.old_len))
+            .sum();
+        let at = u64::try_from(i128::from(last.at) + shift.max(0)).unwrap_or(last.at);
+        at + u64::from(last.old_len.max(last.new_len))
+    }
+
+    /// The replacements as they apply now: in the document before them (`inverted ==
+    /// false`: the new bytes go in) or after them (`inverted`: the old pieces go back).
+    pub fn ranges(&self, inverted: bool) -> Vec<(std::ops::Range<u64>, ManyContent<'_>)> {
+        let mut shift: i128 = 0;
+        let mut out = Vec::with_capacity(self.items.len());
+        let idx = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        for it in &self.items {
+            let (old, new) = (u64::from(it.old_len), u64::from(it.new_len));
+            if inverted {
+                let at = u64::try_from(i128::from(it.at) + shift).unwrap_or(it.at);
+                let first = idx(it.old_first);
+                let pieces = &self.old[first..first + it.old_count as usize];
+                out.push((at..at + new, ManyContent::Pieces(pieces)));
+            } else {
+                out.push((
+                    it.at..it.at + old,
+                    ManyContent::Bytes(&self.new, idx(it.new_at), idx(new)),
+                ));
+            }
+            shift += i128::from(new) - i128::from(old);
+        }
+        out
+    }
+
+    /// Bytes of the file that the old pieces refer to.
+    pub fn file_bytes(&self) -> u64 {
+        self.old
+            .iter()
+            .filter(|p| matches!(p, Piece::Base { .. }))
+            .map(Piece::len)
+            .sum()
+    }
+}
+
 /// One change inside a transaction.
 #[derive(Clone, Debug)]
 pub enum Step {
@@ -103,6 +206,15 @@ pub enum Step {
         removed: Tree,
         /// The pieces put in.
         inserted: Tree,
+    },
+    /// Many replacements at once (`:%s`), by content like [`Step::Write`]: what each range
+    /// held and what it holds, so the step stays valid across saves that move the file's
+    /// bytes, and undo reports one offset change per replacement.
+    Many {
+        /// The replacements.
+        edit: Arc<ManyEdit>,
+        /// True for the step that undoes them.
+        inverted: bool,
     },
     /// The length changes from `from` to `to` (write-through: the file is resized);
     /// `extra` is what the bytes between the two lengths are in the longer state.
@@ -136,6 +248,10 @@ impl Step {
                 to: *from,
                 extra: extra.clone(),
             },
+            Step::Many { edit, inverted } => Step::Many {
+                edit: Arc::clone(edit),
+                inverted: !inverted,
+            },
         }
     }
 
@@ -145,6 +261,7 @@ impl Step {
             Step::Write(p) => p.offset(),
             Step::Splice { at, .. } => *at,
             Step::Resize { from, to, .. } => (*from).min(*to),
+            Step::Many { edit, .. } => edit.items.first().map_or(0, |i| i.at),
         }
     }
 
@@ -158,6 +275,7 @@ impl Step {
                 inserted,
             } => at + removed.len().max(inserted.len()),
             Step::Resize { from, to, .. } => (*from).max(*to),
+            Step::Many { edit, .. } => edit.end(),
         }
     }
 
@@ -168,6 +286,11 @@ impl Step {
                 removed, inserted, ..
             } => usize::try_from(removed.added() + inserted.added()).unwrap_or(usize::MAX),
             Step::Resize { extra, .. } => extra.len(),
+            Step::Many { edit, .. } => {
+                edit.items.len() * std::mem::size_of::<ManyItem>()
+                    + edit.old.len() * std::mem::size_of::<Piece>()
+                    + edit.new.len()
+            }
         }
     }
 }

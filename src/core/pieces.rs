@@ -51,6 +51,21 @@ impl Piece {
         }
     }
 
+    /// The bytes `from..to` of this piece as a piece of their own (`from < to <= len`).
+    #[must_use]
+    pub fn slice(&self, from: u64, to: u64) -> Piece {
+        let tail = if from == 0 {
+            self.clone()
+        } else {
+            self.split(from).1
+        };
+        if to - from == tail.len() {
+            tail
+        } else {
+            tail.split(to - from).0
+        }
+    }
+
     /// Length in bytes.
     pub fn len(&self) -> u64 {
         match self {

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use super::{Document, EditError, Mode, SourceKind, idx, to_usize};
 use crate::core::history::History;
 use crate::core::mapping::{DiskMap, ViewKind, ViewMap};
-use crate::core::patch::{Patch, Step, Transaction};
+use crate::core::patch::{ManyContent, ManyEdit, ManyItem, Patch, Step, Transaction};
 use crate::core::pieces::{Piece, Tree};
 use crate::core::shift::Change;
 use crate::core::source::ByteSource;
@@ -309,79 +309,116 @@ impl Document {
             return Ok(count);
         }
         self.check_movable()?;
-        // One buffer for every replacement's bytes.
-        let mut arena = Vec::new();
-        let mut spans = Vec::with_capacity(repl.len());
+        // One buffer for the new bytes (a run of equal ones shares a copy); the pieces each
+        // replacement takes out, in order.
+        let mut new = Vec::new();
+        let mut old: Vec<Piece> = Vec::with_capacity(repl.len());
+        let mut items = Vec::with_capacity(repl.len());
         let mut prev: Option<(usize, usize)> = None;
-        for (_, b) in &repl {
+        for (r, b) in &repl {
             let b: &[u8] = b;
-            let span = match prev {
-                Some((s, n)) if arena[s..s + n] == *b => (s, n),
+            let new_at = match prev {
+                Some((s, n)) if new[s..s + n] == *b => s,
                 _ => {
-                    arena.extend_from_slice(b);
-                    (arena.len() - b.len(), b.len())
+                    new.extend_from_slice(b);
+                    new.len() - b.len()
                 }
             };
-            spans.push(span);
-            prev = Some(span);
-        }
-        let buf: Arc<[u8]> = Arc::from(arena);
-        let old = self.pieces.clone();
-        let mut pieces = Vec::with_capacity(repl.len() * 2 + 1);
-        let mut at = 0;
-        let mut changes = Vec::with_capacity(repl.len());
-        for ((r, _), (s, n)) in repl.iter().zip(&spans) {
-            if at < r.start {
-                pieces.extend(old.split(at).1.split(r.start - at).0.pieces());
-            }
-            if *n > 0 {
-                pieces.push(Piece::Bytes {
-                    buf: Arc::clone(&buf),
-                    start: *s,
-                    len: *n,
-                });
-            }
-            changes.push(Change {
-                at: r.start,
-                removed: r.end - r.start,
-                inserted: *n as u64,
+            prev = Some((new_at, b.len()));
+            let old_first = old.len();
+            self.pieces.visit(r.clone(), &mut |_, p, from, to| {
+                old.push(p.slice(from, to));
+                true
             });
-            at = r.end;
+            let too_long = || EditError::TooLarge { offset: r.start };
+            items.push(ManyItem {
+                at: r.start,
+                old_len: u32::try_from(r.end - r.start).map_err(|_| too_long())?,
+                new_len: u32::try_from(b.len()).map_err(|_| too_long())?,
+                old_first: old_first as u64,
+                old_count: u32::try_from(old.len() - old_first).map_err(|_| too_long())?,
+                new_at: new_at as u64,
+            });
         }
-        if at < self.len {
-            pieces.extend(old.split(at).1.pieces());
+        let edit = Arc::new(ManyEdit {
+            items,
+            old,
+            new: Arc::from(new),
+        });
+        let step = Step::Many {
+            edit,
+            inverted: false,
+        };
+        self.apply_step(&step)?;
+        self.record_steps(vec![step]);
+        Ok(count)
+    }
+
+    /// Rebuilds the piece table with `repl` (sorted, apart, within the document) in one pass
+    /// over the pieces: O(pieces + replacements), however many there are.
+    fn rebuild(&mut self, repl: &[(Range<u64>, ManyContent<'_>)]) {
+        let mut pieces = Vec::with_capacity(repl.len() * 2 + 1);
+        let mut k = 0;
+        let put = |pieces: &mut Vec<Piece>, k: usize| match &repl[k].1 {
+            ManyContent::Bytes(buf, s, n) => {
+                if *n > 0 {
+                    pieces.push(Piece::Bytes {
+                        buf: Arc::clone(buf),
+                        start: *s,
+                        len: *n,
+                    });
+                }
+            }
+            ManyContent::Pieces(p) => pieces.extend(p.iter().cloned()),
+        };
+        self.pieces.visit(0..self.len, &mut |at, p, from, to| {
+            let end = at + (to - from);
+            let mut pos = at;
+            while pos < end {
+                match repl.get(k) {
+                    Some((r, ..)) if r.start <= pos => {
+                        if pos < r.end {
+                            pos = end.min(r.end);
+                        }
+                        if pos >= r.end {
+                            put(&mut pieces, k);
+                            k += 1;
+                        }
+                    }
+                    next => {
+                        let stop = next.map_or(end, |(r, ..)| end.min(r.start));
+                        pieces.push(p.slice(from + (pos - at), from + (stop - at)));
+                        pos = stop;
+                    }
+                }
+            }
+            true
+        });
+        // Insertions at the very end.
+        while k < repl.len() {
+            put(&mut pieces, k);
+            k += 1;
         }
-        let new = Tree::from_pieces(pieces);
-        let before = self.len;
-        self.version += 1;
-        self.pieces = new.clone();
-        self.len = new.len();
+        let mut changes = Vec::with_capacity(repl.len());
+        let mut shift: i128 = 0;
+        for (r, content) in repl {
+            let c = Change {
+                at: u64::try_from(i128::from(r.start) + shift).unwrap_or(r.start),
+                removed: r.end - r.start,
+                inserted: content.len(),
+            };
+            shift += c.delta();
+            changes.push(c);
+        }
+        let tree = Tree::from_pieces(pieces);
+        self.pieces = tree;
+        self.len = self.pieces.len();
         // The changes are reported in the order of the document as it is being rewritten:
         // each one's offset counts the earlier ones' shifts.
-        let mut shift: i128 = 0;
-        for c in &mut changes {
-            let d = c.delta();
-            c.at = u64::try_from(i128::from(c.at) + shift).unwrap_or(c.at);
-            shift += d;
-        }
         self.changes.extend(changes);
-        let span_end = repl.last().map_or(0, |(r, _)| r.end);
-        let first = repl.first().map_or(0, |(r, _)| r.start);
-        self.last_change = Some(first..span_end.min(self.len).max(first));
-        let mut tx = Transaction::new(before);
-        tx.push_step(
-            Step::Splice {
-                at: 0,
-                removed: old,
-                inserted: new,
-            },
-            self.len,
-        );
-        match &mut self.group {
-            Some(g) => g.push_step(tx.steps()[0].clone(), self.len),
-            None => self.history.record(tx),
-        }
-        Ok(count)
+        let first = repl.first().map_or(0, |(r, ..)| r.start);
+        let last = repl.last().map_or(0, |(r, ..)| r.end);
+        self.last_change = Some(first..last.min(self.len).max(first));
     }
 
     /// Replaces the whole document by `tree` as one undo step (a recovered layout).
@@ -423,6 +460,15 @@ impl Document {
                 removed, inserted, ..
             } => len - inserted.len() + removed.len(),
             Step::Resize { from, .. } => *from,
+            Step::Many { edit, inverted } => {
+                let d: i128 = edit
+                    .items
+                    .iter()
+                    .map(|i| i128::from(i.new_len) - i128::from(i.old_len))
+                    .sum();
+                let d = if *inverted { -d } else { d };
+                u64::try_from(i128::from(len) - d).unwrap_or(len)
+            }
         })
     }
 
@@ -529,6 +575,16 @@ impl Document {
                     inserted: inserted.len(),
                 });
                 self.last_change = Some(*at..at + inserted.len());
+            }
+            Step::Many { edit, inverted } => {
+                let ranges = edit.ranges(*inverted);
+                if ranges.last().is_some_and(|(r, ..)| r.end > self.len) {
+                    return Err(EditError::PastEnd {
+                        offset: ranges.last().map_or(0, |(r, ..)| r.end),
+                        len: self.len,
+                    });
+                }
+                self.rebuild(&ranges);
             }
             Step::Resize { from, to, extra } => {
                 self.set_file_len(*to)?;

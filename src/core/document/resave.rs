@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::{DiskChange, Document, Mode, SaveError, SaveReport, SourceKind, Stamp, idx};
 use crate::core::layout::Layout;
-use crate::core::patch::Step;
+use crate::core::patch::{ManyEdit, Step};
 use crate::core::pieces::{Piece, Tree};
 use crate::core::relayout::{self, Outcome};
 
@@ -179,11 +179,12 @@ impl Document {
         let mut n = 0;
         for tx in self.history.transactions_mut() {
             for step in tx.steps_mut() {
-                if let Step::Splice {
-                    removed, inserted, ..
-                } = step
-                {
-                    n += file_bytes(removed) + file_bytes(inserted);
+                match step {
+                    Step::Splice {
+                        removed, inserted, ..
+                    } => n += file_bytes(removed) + file_bytes(inserted),
+                    Step::Many { edit, .. } => n += edit.file_bytes(),
+                    _ => {}
                 }
             }
         }
@@ -197,32 +198,41 @@ impl Document {
             Some(v) => v.as_slice(),
             None => self.disk.as_slice(),
         };
+        let own_piece = |p: Piece| match p {
+            Piece::Base { start, len } => {
+                let mut out = Vec::with_capacity(idx(len));
+                let have = view
+                    .get(idx(start)..idx(start + len).min(view.len()))
+                    .unwrap_or_default();
+                out.extend_from_slice(have);
+                out.resize(idx(len), 0);
+                Piece::bytes(&out)
+            }
+            other => other,
+        };
         let own = |t: &Tree| -> Tree {
             if file_bytes(t) == 0 {
                 return t.clone();
             }
-            let pieces = t.pieces().into_iter().map(|p| match p {
-                Piece::Base { start, len } => {
-                    let mut out = Vec::with_capacity(idx(len));
-                    let have = view
-                        .get(idx(start)..idx(start + len).min(view.len()))
-                        .unwrap_or_default();
-                    out.extend_from_slice(have);
-                    out.resize(idx(len), 0);
-                    Piece::bytes(&out)
-                }
-                other => other,
-            });
-            Tree::from_pieces(pieces)
+            Tree::from_pieces(t.pieces().into_iter().map(own_piece))
         };
         for tx in self.history.transactions_mut() {
             for step in tx.steps_mut() {
-                if let Step::Splice {
-                    removed, inserted, ..
-                } = step
-                {
-                    *removed = own(removed);
-                    *inserted = own(inserted);
+                match step {
+                    Step::Splice {
+                        removed, inserted, ..
+                    } => {
+                        *removed = own(removed);
+                        *inserted = own(inserted);
+                    }
+                    Step::Many { edit, .. } if edit.file_bytes() > 0 => {
+                        *edit = Arc::new(ManyEdit {
+                            items: edit.items.clone(),
+                            old: edit.old.iter().cloned().map(own_piece).collect(),
+                            new: Arc::clone(&edit.new),
+                        });
+                    }
+                    _ => {}
                 }
             }
         }

@@ -226,7 +226,11 @@ fn resume_after_an_edit_equals_a_fresh_build() {
     bytes.splice(3000..3010, b"\n\n\nxyz".iter().copied());
     let mut r = LineIndexBuilder::resume(before, config);
     r.invalidate_from(&bytes, 3000);
-    assert!(r.position() <= 3000 && r.position() >= 3000 - 64, "{}", r.position());
+    assert!(
+        r.position() <= 3000 && r.position() >= 3000 - 64,
+        "{}",
+        r.position()
+    );
     while !r.step(&bytes) {}
     let mut fresh = LineIndexBuilder::new(config);
     while !fresh.step(&bytes) {}
