@@ -149,7 +149,7 @@ struct MTx {
 
 /// A bug that was (`tests/pieces_found.rs`, `undo_of_replace_many_maps_offsets_per_replacement`):
 /// undo and redo of a copy-on-write `replace_many` reported one change of the whole document
-/// at 0. Fixed (replace_many is a `Step::Many` with one change per replacement), so the marks
+/// at 0. Fixed (`replace_many` is a `Step::Many` with one change per replacement), so the marks
 /// and the cursor are compared after every undo and redo; setting this to true would skip
 /// that comparison again.
 const KNOWN_BUG_REPLACE_MANY_UNDO: bool = false;
