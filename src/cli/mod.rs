@@ -388,7 +388,7 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
         let of = opened + failed.len();
         let problems: Vec<String> = (failed
             .iter()
-            .map(|f| format!("{f} ({opened} of {of} files opened; :e PATH tries again)")))
+            .map(|f| format!("{f} (opened {opened} of {of})")))
         .chain(warnings.iter().map(ToString::to_string))
         .chain(refused)
         .collect();
