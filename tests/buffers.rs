@@ -80,6 +80,9 @@ fn bn_bp_and_b_switch_and_wrap() {
     assert_eq!(name(&s), p[2], ":bp wraps to the last");
     cmd(&mut s, "b 2");
     assert_eq!(name(&s), p[1]);
+    cmd(&mut s, "b1");
+    assert_eq!(name(&s), p[0], ":b1 is :b 1");
+    cmd(&mut s, "b2");
     cmd(&mut s, "b c.bin");
     assert_eq!(name(&s), p[2], ":b NAME");
     cmd(&mut s, "b .bin");

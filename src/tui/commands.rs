@@ -374,6 +374,14 @@ impl App {
         if name.is_empty() {
             return None;
         }
+        // `:b2` is `:b 2`, as in vim.
+        if let Some(n) = name.strip_prefix('b')
+            && !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && arg.is_empty()
+        {
+            return self.buffer_command(n);
+        }
         match by_name(name) {
             Some(c) if c.takes_none() && !arg.is_empty() => {
                 self.error(format!(":{name} takes no argument"));
