@@ -123,21 +123,21 @@ pub static COMMAND_TABLE: &[Command] = &[
         run: |app, _| Some(app.write_all(Then::Stay)),
     },
     Command {
-        names: &["qa", "qall", "quitall"],
+        names: &["qa", "qall"],
         args: "",
         doc: "quit; refused while any buffer has unsaved edits",
         completes: Completes::Nothing,
         run: |app, _| app.quit_all(),
     },
     Command {
-        names: &["qa!", "qall!", "quitall!"],
+        names: &["qa!", "qall!"],
         args: "",
         doc: "quit, dropping the unsaved edits of every buffer",
         completes: Completes::Nothing,
         run: |_, _| Some(Effect::Quit),
     },
     Command {
-        names: &["wqa", "xa", "wqall", "xall"],
+        names: &["wqa", "xa"],
         args: "",
         doc: "save every buffer with unsaved edits, then quit (not when a save fails)",
         completes: Completes::Nothing,
@@ -151,7 +151,7 @@ pub static COMMAND_TABLE: &[Command] = &[
         run: App::edit_command,
     },
     Command {
-        names: &["ls", "buffers", "files"],
+        names: &["ls", "buffers"],
         args: "",
         doc: "list the buffers: number (% the current one), name, mode, size, [+] for unsaved edits",
         completes: Completes::Nothing,
@@ -172,7 +172,7 @@ pub static COMMAND_TABLE: &[Command] = &[
         run: |app, _| app.buffer_step(1),
     },
     Command {
-        names: &["bp", "bprevious", "bN"],
+        names: &["bp", "bprevious"],
         args: "",
         doc: "go to the previous buffer (wraps around)",
         completes: Completes::Nothing,
