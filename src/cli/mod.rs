@@ -39,8 +39,11 @@ pub struct Cli {
 /// Options of the terminal UI.
 #[derive(Debug, Args)]
 pub struct OpenArgs {
-    /// The file to open.
-    pub file: Option<PathBuf>,
+    /// The files to open, one buffer each (`:ls` lists them, `:bn` goes to the next); `-`
+    /// alone views standard input. A file that cannot be opened is reported and the others
+    /// open (as vim does); when none can, maphex exits with the errors.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
     /// Open read-only: every edit is refused.
     #[arg(short = 'r', long, conflicts_with = "write_through")]
     pub readonly: bool,
@@ -229,6 +232,25 @@ fn open_stdin() -> Result<(
     Ok((doc, rx))
 }
 
+/// Opens every file of the command line: the documents that opened, and the errors of those
+/// that did not (one line each). With one file, or when none opens, the (first) error is the
+/// whole result, as before there were buffers: nothing to show.
+fn open_all(files: &[PathBuf], config: OpenConfig) -> Result<(Vec<Document>, Vec<String>)> {
+    let mut docs = Vec::new();
+    let mut failed = Vec::new();
+    for f in files {
+        match Document::open(f, config) {
+            Ok(d) => docs.push(d),
+            Err(e) if files.len() == 1 => return Err(e.into()),
+            Err(e) => failed.push(e.to_string()),
+        }
+    }
+    if docs.is_empty() {
+        anyhow::bail!("{}", failed.join("; "));
+    }
+    Ok((docs, failed))
+}
+
 /// True when an error is a closed pipe (`maphex dump f | head`): not worth a message.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
@@ -277,7 +299,7 @@ fn plain_open(mut args: impl Iterator<Item = std::ffi::OsString>) -> Option<Open
         return None;
     }
     Some(OpenArgs {
-        file: Some(PathBuf::from(file)),
+        files: vec![PathBuf::from(file)],
         readonly: false,
         write_through: false,
         cols: None,
@@ -298,12 +320,17 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let stdin_is_tty = std::io::IsTerminal::is_terminal(&std::io::stdin());
-    let from_stdin = match &args.file {
-        Some(p) => p.as_os_str() == "-",
-        None if stdin_is_tty => anyhow::bail!(
+    let is_dash = |p: &PathBuf| p.as_os_str() == "-";
+    let from_stdin = match &args.files[..] {
+        [p] => is_dash(p),
+        [] if stdin_is_tty => anyhow::bail!(
             "no file given: maphex FILE opens one, `-` or a pipe shows standard input (maphex --help lists the options)"
         ),
-        None => true,
+        [] => true,
+        several if several.iter().any(is_dash) => anyhow::bail!(
+            "`-` (standard input) opens alone: maphex - views a pipe; name files to open several"
+        ),
+        _ => false,
     };
     let (config, warnings) = crate::tui::config::load(args.config.as_deref());
     let mode = if args.readonly {
@@ -325,39 +352,46 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
             )
         }
     };
-    let (doc, stdin) = if from_stdin {
+    let open_config = OpenConfig {
+        mode,
+        ignore_lock: args.force_write,
+        ..OpenConfig::default()
+    };
+    let mut failed = Vec::new();
+    let (docs, stdin) = if from_stdin {
         // Checked before reading: standard input is not consumed for nothing.
         need_terminal()?;
         let (doc, rx) = open_stdin()?;
-        (doc, Some(rx))
+        (vec![doc], Some(rx))
     } else {
-        let path = args.file.as_deref().unwrap_or(std::path::Path::new("-"));
-        let doc = Document::open(
-            path,
-            OpenConfig {
-                mode,
-                ignore_lock: args.force_write,
-                ..OpenConfig::default()
-            },
-        )?;
+        let (docs, failed_now) = open_all(&args.files, open_config)?;
+        failed = failed_now;
         // Checked after opening: a path that cannot be opened is the more useful message.
         need_terminal()?;
-        (doc, None)
+        (docs, None)
     };
     // Warnings also go to stderr, where they are seen once the screen is restored.
     for w in &warnings {
         let _ = writeln!(std::io::stderr(), "maphex: {w}");
     }
+    for f in &failed {
+        let _ = writeln!(std::io::stderr(), "maphex: {f}");
+    }
+    let opened = docs.len();
     let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let flags = flag_values(args);
-    crate::tui::runtime::run(doc, stdin, |app| {
+    crate::tui::runtime::run(docs, open_config, stdin, |app| {
         app.no_color = no_color;
         // The file's options, then the flags' (which win); the mode was used to open.
         let mut refused = config.apply(app);
         refused.extend(settings::apply_all(app, &flags));
-        let problems: Vec<String> = (warnings.iter().map(ToString::to_string))
-            .chain(refused)
-            .collect();
+        let of = opened + failed.len();
+        let problems: Vec<String> = (failed
+            .iter()
+            .map(|f| format!("{f} (opened {opened} of {of})")))
+        .chain(warnings.iter().map(ToString::to_string))
+        .chain(refused)
+        .collect();
         // Every problem goes to the message log (`:messages` shows them all, whole); the
         // message line shows the first and how many more there are.
         if problems.len() > 1 {
@@ -447,7 +481,7 @@ mod tests {
         let args = vec![OsString::from("maphex"), name.clone()];
         let fast = plain_open(args.clone().into_iter()).expect("a plain open");
         let clap = Cli::try_parse_from(args).expect("clap parses it");
-        assert_eq!(fast.file, clap.open.file);
-        assert_eq!(fast.file.as_deref(), Some(std::path::Path::new(&name)));
+        assert_eq!(fast.files, clap.open.files);
+        assert_eq!(fast.files, [std::path::PathBuf::from(&name)]);
     }
 }

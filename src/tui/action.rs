@@ -77,7 +77,7 @@ impl KeyMode {
             KeyMode::Help => "this help (any other key closes it)",
             KeyMode::Mark => "after m or ': a letter names the mark",
             KeyMode::ConfirmQuit => {
-                "the question on quit with unsaved edits (any other key cancels)"
+                "the question on quit, or on :bd, with unsaved edits (any other key cancels)"
             }
         }
     }
@@ -219,7 +219,7 @@ Normal {
     SwitchPane, "switch_pane", "switch between the hex and text panes", ["Tab"], true;
     CommandLine, "command_line", "command line: an offset (0x100, +16, 50%, end) or :w :q :wq :q! :e!", [":"], false;
     ToggleHelp, "help", "show or hide this help", ["?", "F1"], false;
-    Quit, "quit", "quit (asks when there are unsaved edits)", ["q"], false;
+    Quit, "quit", "quit (asks when any buffer has unsaved edits, naming them)", ["q"], false;
     EditMode, "edit", "edit mode: overwrite bytes at the cursor (Esc leaves)", ["i"], false;
     InsertMode, "insert", "edit mode inserting: typed bytes go in before the cursor (Insert toggles INS/OVR, Esc leaves)", ["Insert"], false;
     DeleteByte, "delete", "delete the byte under the cursor (or the selection)", ["x", "Delete"], false;
@@ -290,10 +290,10 @@ Mark {
     MarkCancel, "cancel", "set or jump to no mark", ["Esc"], false;
 }
 ConfirmQuit {
-    ConfirmSave, "save", "save (flush) and quit", ["s", "y", "w"], false;
-    ConfirmKeep, "keep", "keep the edits for :recover and quit (when they cannot be saved here)", ["k"], false;
-    ConfirmDiscard, "discard", "quit without saving", ["d", "n"], false;
-    ConfirmCancel, "cancel", "do not quit", ["c", "Esc"], false;
+    ConfirmSave, "save", "save (flush) and quit, or close the buffer (:bd)", ["s", "y", "w"], false;
+    ConfirmKeep, "keep", "keep the edits for :recover and quit or close (when they cannot be saved here)", ["k"], false;
+    ConfirmDiscard, "discard", "quit or close without saving", ["d", "n"], false;
+    ConfirmCancel, "cancel", "do not quit or close", ["c", "Esc"], false;
 }
 }
 

@@ -34,6 +34,8 @@ pub enum InputMode {
     Prompt(Prompt),
     /// Asked what to do with unsaved edits on quit.
     ConfirmQuit,
+    /// Asked what to do with the unsaved edits of a buffer `:bd` closes.
+    ConfirmClose(crate::tui::view::ViewId),
 }
 
 /// What a prompt is for.
@@ -115,6 +117,12 @@ pub struct App {
     views: Vec<View>,
     /// Which view has focus.
     focus: usize,
+    /// The id the next view opened gets.
+    next_view: u64,
+    /// Messages are not shown (a background view's worker report is being handled).
+    muted: bool,
+    /// The overlay lists the buffers (`:ls`) instead of the keys.
+    pub show_buffers: bool,
     /// Bytes-per-row setting.
     pub cols: Cols,
     /// Keyboard mode.
@@ -138,7 +146,7 @@ pub struct App {
     /// Effects asked for while handling the current message (returned by `update`).
     outbox: Vec<Effect>,
     /// A `:s` running in the background or asking about each match.
-    pub(crate) subst: Option<crate::tui::substitute::Subst>,
+    pub(crate) subst: Option<crate::tui::subst_worker::Subst>,
     /// The generation of the latest background `:s`.
     pub(crate) subst_generation: u64,
     /// The last change on disk reported on the message line (said once per change).
@@ -181,28 +189,36 @@ impl CopyFormat {
 
 pub use crate::tui::options::ViewOpts;
 
+/// The first message a freshly opened document shows: a note of the open, or how to fill
+/// an empty file.
+pub fn open_message(doc: &Document) -> Option<String> {
+    if let Some(n) = doc.open_notes().first() {
+        return Some(crate::tui::hint::open_note(n));
+    }
+    doc.is_empty().then(|| {
+        let hint = if doc.mode() == Mode::ReadOnly {
+            ""
+        } else {
+            "; i then type to append"
+        };
+        format!("empty file{hint}")
+    })
+}
+
 impl App {
     /// A new app on a document, for a terminal of `size`.
     pub fn new(doc: Document, size: (u16, u16)) -> Self {
         // No I/O here: side files of an earlier session are looked for by the runtime and
         // come in as `Msg::Opened`.
-        let message = doc
-            .open_notes()
-            .first()
-            .map(|n| (crate::tui::hint::open_note(n), Severity::Info));
-        let message = message.or_else(|| {
-            doc.is_empty().then(|| {
-                let hint = if doc.mode() == Mode::ReadOnly {
-                    ""
-                } else {
-                    "; i then type to append"
-                };
-                (format!("empty file{hint}"), Severity::Info)
-            })
-        });
+        let message = open_message(&doc).map(|m| (m, Severity::Info));
+        let mut view = View::new(doc);
+        view.set_id(crate::tui::view::ViewId(1));
         Self {
-            views: vec![View::new(doc)],
+            views: vec![view],
             focus: 0,
+            next_view: 2,
+            muted: false,
+            show_buffers: false,
             cols: Cols::Auto,
             mode: InputMode::Normal,
             message,
@@ -249,6 +265,51 @@ impl App {
     /// View `i`, to change it.
     pub(crate) fn view_at_mut(&mut self, i: usize) -> &mut View {
         &mut self.views[i]
+    }
+
+    /// The index of the view `id`, if it is open.
+    pub fn index_of(&self, id: crate::tui::view::ViewId) -> Option<usize> {
+        self.views.iter().position(|v| v.id() == id)
+    }
+
+    /// Adds a view of `doc` after the others (focus stays); returns its index.
+    pub(crate) fn push_view(&mut self, doc: Document) -> usize {
+        let mut view = View::new(doc);
+        view.set_id(crate::tui::view::ViewId(self.next_view));
+        self.next_view += 1;
+        self.views.push(view);
+        self.views.len() - 1
+    }
+
+    /// Removes view `i` (never the last one) and returns it; focus stays on the same view, or
+    /// moves to the one before when it was `i` (as vim goes to the alternate buffer).
+    pub(crate) fn remove_view(&mut self, i: usize) -> View {
+        let v = self.views.remove(i);
+        if self.focus > i || self.focus == self.views.len() {
+            self.focus = self.focus.saturating_sub(1);
+        }
+        v
+    }
+
+    /// Gives view `i` focus (state only: see `App::switch_to`).
+    pub(crate) fn set_focus(&mut self, i: usize) {
+        self.focus = i.min(self.views.len() - 1);
+    }
+
+    /// Runs `f` as if view `i` had focus, in normal mode and without showing messages: a
+    /// background view's worker report is handled by the same code as the focused one's.
+    pub(crate) fn in_view<R>(&mut self, i: usize, f: impl FnOnce(&mut Self) -> R) -> R {
+        if i == self.focus {
+            return f(self);
+        }
+        let focus = std::mem::replace(&mut self.focus, i);
+        let mode = std::mem::replace(&mut self.mode, InputMode::Normal);
+        let muted = std::mem::replace(&mut self.muted, true);
+        let r = f(self);
+        self.muted = muted;
+        self.mode = mode;
+        self.focus = focus;
+        r
     }
 
     /// The focused view's document.
@@ -327,6 +388,9 @@ impl App {
 
     /// Shows a message and keeps it in the log.
     fn say(&mut self, m: String, sev: Severity) {
+        if self.muted {
+            return;
+        }
         if self.log.back().is_none_or(|(last, _)| *last != m) {
             if self.log.len() == LOG_LEN {
                 self.log.pop_front();
@@ -414,6 +478,7 @@ impl App {
     pub(crate) fn close_help(&mut self) {
         self.show_help = false;
         self.show_log = false;
+        self.show_buffers = false;
         self.help_scroll = 0;
     }
 

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use crate::core::expr;
 use crate::tui::app::{App, CopyFormat, Effect};
-use crate::tui::msg::Recover;
+use crate::tui::msg::{Recover, Then};
 
 /// What Tab completes in a command's argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,52 +90,112 @@ pub static COMMAND_TABLE: &[Command] = &[
     Command {
         names: &["wq", "x"],
         args: "",
-        doc: "save and quit",
+        doc: "save and quit (refused while another buffer has unsaved edits)",
         completes: Completes::Nothing,
-        run: |_, _| {
-            Some(Effect::Save {
-                force: false,
-                quit: true,
-            })
-        },
+        run: |app, _| app.write_quit(false),
     },
     Command {
         names: &["wq!", "x!"],
         args: "",
         doc: "save as :w! does, and quit",
         completes: Completes::Nothing,
-        run: |_, _| {
-            Some(Effect::Save {
-                force: true,
-                quit: true,
-            })
-        },
+        run: |app, _| app.write_quit(true),
     },
     Command {
         names: &["q", "quit"],
         args: "",
-        doc: "quit; refused while there are unsaved edits",
+        doc: "quit (every buffer); refused while any has unsaved edits, naming them",
         completes: Completes::Nothing,
-        run: |app, _| {
-            if app.doc().is_dirty() {
-                app.error("unsaved edits: :w saves, :q! quits without saving, :wq does both");
-                None
-            } else {
-                Some(Effect::Quit)
-            }
-        },
+        run: |app, _| app.quit_command(),
     },
     Command {
         names: &["q!", "quit!"],
         args: "",
-        doc: "quit without saving",
+        doc: "quit without saving this buffer; when another has unsaved edits, close this one and go there (as vim)",
+        completes: Completes::Nothing,
+        run: |app, _| app.quit_bang(),
+    },
+    Command {
+        names: &["wa", "wall"],
+        args: "",
+        doc: "save every buffer with unsaved edits",
+        completes: Completes::Nothing,
+        run: |app, _| Some(app.write_all(Then::Stay)),
+    },
+    Command {
+        names: &["qa", "qall"],
+        args: "",
+        doc: "quit; refused while any buffer has unsaved edits",
+        completes: Completes::Nothing,
+        run: |app, _| app.quit_all(),
+    },
+    Command {
+        names: &["qa!", "qall!"],
+        args: "",
+        doc: "quit, dropping the unsaved edits of every buffer",
         completes: Completes::Nothing,
         run: |_, _| Some(Effect::Quit),
     },
     Command {
+        names: &["wqa", "xa"],
+        args: "",
+        doc: "save every buffer with unsaved edits, then quit (not when a save fails)",
+        completes: Completes::Nothing,
+        run: |app, _| Some(app.write_all(Then::Quit)),
+    },
+    Command {
+        names: &["e", "edit"],
+        args: "PATH",
+        doc: "open a file as another buffer, or go to it when it is open already",
+        completes: Completes::Path,
+        run: App::edit_command,
+    },
+    Command {
+        names: &["ls", "buffers"],
+        args: "",
+        doc: "list the buffers: number (% the current one), name, mode, size, [+] for unsaved edits",
+        completes: Completes::Nothing,
+        run: |app, _| app.list_buffers(),
+    },
+    Command {
+        names: &["b", "buffer"],
+        args: "N|NAME",
+        doc: "go to buffer N, or the one whose name contains NAME",
+        completes: Completes::Nothing,
+        run: App::buffer_command,
+    },
+    Command {
+        names: &["bn", "bnext"],
+        args: "",
+        doc: "go to the next buffer (wraps around)",
+        completes: Completes::Nothing,
+        run: |app, _| app.buffer_step(1),
+    },
+    Command {
+        names: &["bp", "bprevious"],
+        args: "",
+        doc: "go to the previous buffer (wraps around)",
+        completes: Completes::Nothing,
+        run: |app, _| app.buffer_step(-1),
+    },
+    Command {
+        names: &["bd", "bdelete"],
+        args: "[N]",
+        doc: "close this buffer or buffer N; asks when it has unsaved edits (not the last one: :q quits)",
+        completes: Completes::Nothing,
+        run: |app, n| app.delete_buffer(n, false),
+    },
+    Command {
+        names: &["bd!", "bdelete!"],
+        args: "[N]",
+        doc: "close a buffer, dropping its unsaved edits",
+        completes: Completes::Nothing,
+        run: |app, n| app.delete_buffer(n, true),
+    },
+    Command {
         names: &["e!"],
         args: "",
-        doc: "discard every unsaved edit",
+        doc: "discard every unsaved edit of this buffer",
         completes: Completes::Nothing,
         run: |_, _| Some(Effect::Discard),
     },
@@ -313,6 +373,14 @@ impl App {
         };
         if name.is_empty() {
             return None;
+        }
+        // `:b2` is `:b 2`, as in vim.
+        if let Some(n) = name.strip_prefix('b')
+            && !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && arg.is_empty()
+        {
+            return self.buffer_command(n);
         }
         match by_name(name) {
             Some(c) if c.takes_none() && !arg.is_empty() => {

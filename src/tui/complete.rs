@@ -1,6 +1,6 @@
 //! Tab completion in the `:` command line: the word at the end of the line is a command name,
 //! a setting name (after `set `), one of that setting's values (after `set NAME `), a word a
-//! command takes (`:y`, `:recover`), or a file path (after `w ` and `w! `). All of it comes
+//! command takes (`:y`, `:recover`), or a file path (after `w `, `w! ` and `e `). All of it comes
 //! from the command and settings tables.
 //!
 //! [`complete`] is a pure function of the line and a directory lister, so it is unit-tested
@@ -161,9 +161,14 @@ mod tests {
     fn command_names() {
         assert_eq!(line("se").as_deref(), Some("set "));
         assert_eq!(line("rec").as_deref(), Some("recover "));
-        assert_eq!(line("e").as_deref(), Some("e!"), "no argument, no space");
+        assert_eq!(
+            line("hel").as_deref(),
+            Some("help"),
+            "no argument, no space"
+        );
+        assert_eq!(complete("e", &no_dir).words, ["e", "e!", "edit"]);
         let c = complete("w", &no_dir);
-        assert_eq!(c.words, ["w", "w!", "wq", "wq!"]);
+        assert_eq!(c.words, ["w", "w!", "wa", "wall", "wq", "wq!", "wqa"]);
         assert_eq!(c.line().as_deref(), Some("w"));
         assert_eq!(line("zz"), None);
     }
@@ -218,6 +223,15 @@ mod tests {
         assert_eq!(complete("w ", &dir).words.len(), 2, "dot files hidden");
         assert_eq!(complete("w .", &dir).line().as_deref(), Some("w .hidden"));
         assert_eq!(complete("w log", &dir).line().as_deref(), Some("w logs/"));
+        // `:e PATH` completes as `:w PATH` does.
+        assert_eq!(
+            complete("e lor", &dir).line().as_deref(),
+            Some("e lorem.txt")
+        );
+        assert_eq!(
+            complete("edit logs/", &dir).line().as_deref(),
+            Some("edit logs/a.log")
+        );
     }
 
     #[test]

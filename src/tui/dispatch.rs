@@ -143,7 +143,7 @@ impl App {
         }
         match self.mode {
             InputMode::Prompt(_) => KeyMode::Prompt,
-            InputMode::ConfirmQuit => KeyMode::ConfirmQuit,
+            InputMode::ConfirmQuit | InputMode::ConfirmClose(_) => KeyMode::ConfirmQuit,
             InputMode::Edit { .. } => KeyMode::Edit,
             InputMode::Normal if self.view().search.pane_open && self.view().search.pane_focus => {
                 KeyMode::SearchPane
@@ -259,20 +259,7 @@ impl App {
                 self.show_help = !self.show_help;
                 self.show_log = false;
             }
-            Action::Quit => {
-                if self.doc().is_dirty() {
-                    self.mode = InputMode::ConfirmQuit;
-                    if self.doc().detached().is_some() {
-                        self.info("edits not in the file at this path: (k)eep for :recover, (d)iscard, (c)ancel");
-                    } else if self.doc().mode() == Mode::WriteThrough {
-                        self.info("edits are already in the file (write-through): (s) flush and quit, (d) quit, (c)ancel; u undoes");
-                    } else {
-                        self.info("unsaved edits: (s)ave and quit, (d)iscard and quit, (c)ancel");
-                    }
-                } else {
-                    return Some(Effect::Quit);
-                }
-            }
+            Action::Quit => return self.ask_quit(),
             Action::EditMode | Action::InsertMode => self.enter_edit(action == Action::InsertMode),
             Action::DeleteByte | Action::DeleteSelection | Action::PasteBefore => {
                 return self.normal_edit(action);
@@ -432,12 +419,12 @@ impl App {
         match prepared {
             Ok(req) => {
                 self.info(format!("searching for {} /{text}/", kind.label()));
-                Some(Effect::Search(req))
+                Some(Effect::Search(self.view().id(), req))
             }
             Err(e) => {
                 // `prepare` forgot the old search; its worker has nothing left to do.
                 self.error(e);
-                Some(Effect::StopSearch)
+                Some(Effect::StopSearch(self.view().id()))
             }
         }
     }
@@ -451,9 +438,10 @@ impl App {
             self.lines_after_edit();
         }
         let len = self.doc().len();
+        let id = self.view().id();
         self.view_mut()
             .search_after_edit(Some(before..len))
-            .map(Effect::Search)
+            .map(|req| Effect::Search(id, req))
     }
 
     pub(crate) fn search_after_edit(
@@ -461,7 +449,10 @@ impl App {
         span: Option<std::ops::Range<u64>>,
     ) -> Option<Effect> {
         self.lines_after_edit();
-        self.view_mut().search_after_edit(span).map(Effect::Search)
+        let id = self.view().id();
+        self.view_mut()
+            .search_after_edit(span)
+            .map(|req| Effect::Search(id, req))
     }
 
     pub(crate) fn step_match(&mut self, forward: bool) {

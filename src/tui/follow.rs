@@ -131,7 +131,7 @@ impl App {
         if !matches!(self.mode, InputMode::Edit { .. })
             && let Some(req) = self.view_mut().search_after_edit(None)
         {
-            self.emit(Effect::Search(req));
+            self.emit(Effect::Search(self.view().id(), req));
         }
         true
     }

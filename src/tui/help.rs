@@ -149,6 +149,9 @@ impl HelpLayout {
 impl App {
     /// The text the overlay shows now: the keys, or the message log.
     pub fn overlay_text(&self) -> Vec<(String, String)> {
+        if self.show_buffers {
+            return self.buffer_lines();
+        }
         if self.show_log {
             if self.log().next().is_none() {
                 return vec![(String::new(), "no messages yet".to_string())];

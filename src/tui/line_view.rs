@@ -53,7 +53,8 @@ impl App {
         lines.building = true;
         lines.progress = 0;
         let generation = lines.generation;
-        self.emit(Effect::StartLines(generation));
+        let view = self.view().id();
+        self.emit(Effect::StartLines { view, generation });
     }
 
     /// Edits change line starts: rebuild the index (in the background) when it is in use.

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod buffers;
 pub mod commands;
 pub mod complete;
 pub mod config;
@@ -35,3 +36,4 @@ pub mod ui;
 pub mod update;
 pub mod view;
 pub mod wildmenu;
+pub mod workers;

@@ -8,12 +8,13 @@
 
 use std::path::PathBuf;
 
-use crate::core::document::{DiskChange, SaveReport, SaveTo};
+use crate::core::document::{DiskChange, Document, SaveReport, SaveTo};
 use crate::tui::input::Input;
 use crate::tui::line_worker::LinesMsg;
 use crate::tui::search::SearchRequest;
 use crate::tui::search_worker::WorkerMsg;
 use crate::tui::stdin_worker::StdinMsg;
+use crate::tui::view::ViewId;
 
 /// What `:recover` asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,22 +29,51 @@ pub enum Recover {
     Discard,
 }
 
+/// What to do once the edits of some buffers are saved or kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Then {
+    /// Nothing more (`:wa`).
+    Stay,
+    /// Leave the program (`:wqa`, the quit question).
+    Quit,
+    /// Close this buffer (the `:bd` question).
+    Close(ViewId),
+}
+
+/// What `:e PATH` found.
+#[derive(Debug)]
+pub enum Loaded {
+    /// The file, opened.
+    New(Box<Document>),
+    /// The file is open already, in this view (same device and inode).
+    Open(ViewId),
+}
+
 /// Something that happened.
 #[derive(Debug)]
 pub enum Msg {
     /// A key, the mouse, a resize or a paste.
     Input(Input),
-    /// The document was opened: side files of an earlier session found beside it.
+    /// A document was opened: side files of an earlier session found beside it.
     Opened {
+        /// Its view.
+        view: ViewId,
         /// The journal of an interrupted save.
         journal: Option<PathBuf>,
         /// Unsaved edits of a session that died.
         recovery: Option<PathBuf>,
     },
-    /// The search worker reported.
-    Search(WorkerMsg),
-    /// The line-index worker reported.
-    Lines(LinesMsg),
+    /// A view's search worker reported.
+    Search(ViewId, WorkerMsg),
+    /// A view's line-index worker reported.
+    Lines(ViewId, LinesMsg),
+    /// What [`Effect::Open`] found.
+    Loaded {
+        /// The path as typed.
+        path: String,
+        /// The document, the view that has it already, or the error's message.
+        result: Result<Loaded, String>,
+    },
     /// The substitution worker reported.
     Substitute(crate::tui::subst_worker::SubstMsg),
     /// The thread spooling standard input reported.
@@ -55,6 +85,8 @@ pub enum Msg {
     },
     /// More of standard input was mapped (after [`Effect::MapInput`]).
     InputMapped {
+        /// The view it is spooled into.
+        view: ViewId,
         /// The length before, when it grew.
         grew_from: Option<u64>,
         /// What the spooling thread said.
@@ -94,8 +126,20 @@ pub enum Msg {
         /// The error's message, if it failed.
         result: Result<(), String>,
     },
-    /// What [`Effect::KeepAndQuit`] did: where the edits went.
-    Kept(Result<Option<PathBuf>, String>),
+    /// What [`Effect::SaveViews`] did, per view.
+    SavedViews {
+        /// Each view's report, or the error's message.
+        results: Vec<(ViewId, Result<SaveReport, String>)>,
+        /// What to do when every save worked.
+        then: Then,
+    },
+    /// What [`Effect::Keep`] did: where each view's edits went.
+    Kept {
+        /// Each view's recovery file (none when it had nothing to keep), or the error.
+        results: Vec<(ViewId, Result<Option<PathBuf>, String>)>,
+        /// What to do when every one was kept.
+        then: Then,
+    },
     /// SIGTERM or SIGHUP: keep unsaved edits and leave.
     Terminate,
 }
@@ -121,16 +165,36 @@ pub enum Effect {
     Discard,
     /// Settle a journal or a recovery file.
     Recover(Recover),
-    /// Start a background search.
-    Search(SearchRequest),
-    /// Stop the running search worker.
-    StopSearch,
+    /// Start a background search for a view (it replaces that view's running one).
+    Search(ViewId, SearchRequest),
+    /// Stop a view's running search.
+    StopSearch(ViewId),
     /// Run a `:s` over a big file in the background.
     Substitute(Box<crate::tui::subst_worker::SubstJob>),
     /// Stop the running substitution.
     StopSubstitute,
-    /// Build the line index in the background (its generation).
-    StartLines(u64),
+    /// Build a view's line index in the background.
+    StartLines {
+        /// Whose.
+        view: ViewId,
+        /// Tags the build's reports.
+        generation: u64,
+    },
+    /// `:e PATH`: open a file as another buffer (or find the view that has it open).
+    Open(String),
+    /// Look for the side files of an earlier session beside a view's file (`Msg::Opened`).
+    SideFiles(ViewId),
+    /// Save the edits of these views in place, then do `then` if every save worked.
+    SaveViews {
+        /// Whose.
+        views: Vec<ViewId>,
+        /// What next.
+        then: Then,
+    },
+    /// A view was closed: stop its workers and drop their reports.
+    Forget(ViewId),
+    /// Look at the focused file on disk now (after switching buffers).
+    CheckDisk,
     /// Map more of the spooled standard input.
     MapInput {
         /// The spooling thread's report (the length now).
@@ -142,9 +206,14 @@ pub enum Effect {
     Batch(Vec<Effect>),
     /// Put text on the system clipboard (OSC 52).
     Clipboard(String),
-    /// Keep the unsaved edits in a recovery file, then leave (the file they were made to is
-    /// no longer at its path, or maphex is being stopped).
-    KeepAndQuit,
+    /// Keep the unsaved edits of these views in recovery files, then do `then` (the file
+    /// they were made to is no longer at its path, or the question's keep).
+    Keep {
+        /// Whose.
+        views: Vec<ViewId>,
+        /// What next.
+        then: Then,
+    },
     /// A line to print once the terminal is restored.
     ExitNote(String),
     /// Keep unsaved edits in a recovery file whatever happens, and leave (maphex is being

@@ -156,3 +156,24 @@ fn run(job: SubstJob, cancel: &AtomicBool, tx: &Sender<SubstMsg>) {
         cancelled: end == RunEnd::Cancelled,
     });
 }
+
+/// A `:s` in progress (the app holds it; here rather than in `substitute`, which needs the
+/// app, so that the app does not need `substitute`).
+#[derive(Debug)]
+pub(crate) enum Subst {
+    /// Searching in the background.
+    Running {
+        generation: u64,
+        version: u64,
+        where_: &'static str,
+        confirm: bool,
+        len: u64,
+    },
+    /// Asking about each match (`c`): `accepted` are the indices answered yes.
+    Confirm {
+        found: Found,
+        at: usize,
+        accepted: Vec<usize>,
+        where_: &'static str,
+    },
+}

@@ -14,7 +14,7 @@ use crate::core::replace::{ReplaceConfig, Replacer, Template};
 use crate::core::search::{Query, QueryKind};
 use crate::tui::app::{App, Effect};
 use crate::tui::input::{Input, KeyCode};
-use crate::tui::subst_worker::{Found, SubstJob, SubstMsg};
+use crate::tui::subst_worker::{Found, Subst, SubstJob, SubstMsg};
 
 /// A parsed `:s` argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,26 +93,6 @@ pub fn parse(arg: &str) -> Result<Substitute, String> {
 
 /// Files at least this long are substituted in the background (with progress; Esc cancels).
 pub const BACKGROUND_FROM: u64 = 64 << 20;
-
-/// A `:s` in progress.
-#[derive(Debug)]
-pub(crate) enum Subst {
-    /// Searching in the background.
-    Running {
-        generation: u64,
-        version: u64,
-        where_: &'static str,
-        confirm: bool,
-        len: u64,
-    },
-    /// Asking about each match (`c`): `accepted` are the indices answered yes.
-    Confirm {
-        found: Found,
-        at: usize,
-        accepted: Vec<usize>,
-        where_: &'static str,
-    },
-}
 
 impl App {
     /// `:s`: over the selection, or the whole file without one.

@@ -5,6 +5,7 @@
 use crate::core::source::ByteSource;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Effect, InputMode, Pane, Prompt, PromptKind};
+use crate::tui::msg::Then;
 
 impl App {
     pub(crate) fn leave_edit(&mut self) {
@@ -174,18 +175,37 @@ impl App {
         }
     }
 
-    /// The answer to the question on quit.
+    /// The answer to the question on quit (every buffer with unsaved edits) or on `:bd`
+    /// (that buffer): save them, keep them in recovery files, or drop them, then quit or
+    /// close.
     pub(crate) fn confirm_action(&mut self, action: Action) -> Option<Effect> {
-        self.mode = InputMode::Normal;
+        let closing = match std::mem::replace(&mut self.mode, InputMode::Normal) {
+            InputMode::ConfirmClose(id) => Some(id),
+            _ => None,
+        };
+        let (views, then) = self.confirm_target(closing);
+        let dirty = views.iter().any(|&id| {
+            self.index_of(id)
+                .is_some_and(|i| self.views()[i].doc().is_dirty())
+        });
         match action {
-            Action::ConfirmSave => Some(Effect::Save {
-                force: false,
-                quit: true,
-            }),
-            Action::ConfirmKeep if self.doc().is_dirty() => Some(Effect::KeepAndQuit),
-            Action::ConfirmDiscard => Some(Effect::Quit),
+            Action::ConfirmSave => Some(Effect::SaveViews { views, then }),
+            Action::ConfirmKeep if dirty => Some(Effect::Keep { views, then }),
+            Action::ConfirmDiscard => match then {
+                Then::Close(id) => {
+                    if let Some(i) = self.index_of(id) {
+                        self.close_buffer(i);
+                    }
+                    None
+                }
+                _ => Some(Effect::Quit),
+            },
             _ => {
-                self.info("quit cancelled");
+                self.info(if closing.is_some() {
+                    "close cancelled"
+                } else {
+                    "quit cancelled"
+                });
                 None
             }
         }

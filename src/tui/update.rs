@@ -23,17 +23,32 @@ impl App {
                 (true, effect) => effect,
                 (false, _) => self.input(input),
             },
-            Msg::Opened { journal, recovery } => {
-                self.on_opened(journal.is_some(), recovery.is_some());
+            Msg::Opened {
+                view,
+                journal,
+                recovery,
+            } => {
+                if let Some(i) = self.index_of(view) {
+                    self.on_opened(i, journal.is_some(), recovery.is_some());
+                }
                 None
             }
-            Msg::Search(m) => {
-                self.on_search(m);
+            Msg::Search(view, m) => {
+                if let Some(i) = self.index_of(view) {
+                    self.in_view(i, |app| app.on_search(m));
+                }
                 None
             }
+            Msg::Loaded { path, result } => {
+                self.on_loaded(&path, result);
+                None
+            }
+            Msg::SavedViews { results, then } => self.on_saved_views(results, then),
             Msg::Substitute(m) => self.on_substitute(m),
-            Msg::Lines(m) => {
-                self.on_lines_msg(m);
+            Msg::Lines(view, m) => {
+                if let Some(i) = self.index_of(view) {
+                    self.in_view(i, |app| app.on_lines_msg(m));
+                }
                 None
             }
             Msg::Stdin {
@@ -44,11 +59,16 @@ impl App {
                 refresh_lines,
             }),
             Msg::InputMapped {
+                view,
                 grew_from,
                 report,
                 refresh_lines,
                 error,
-            } => self.on_input_mapped(grew_from, &report, refresh_lines || report.done, error),
+            } => self.index_of(view).and_then(|i| {
+                self.in_view(i, |app| {
+                    app.on_input_mapped(grew_from, &report, refresh_lines || report.done, error)
+                })
+            }),
             Msg::Disk { change, faulted } => {
                 self.on_disk(change, faulted);
                 None
@@ -69,23 +89,7 @@ impl App {
                 None
             }
             Msg::Recovered { action, result } => self.on_recovered(action, result),
-            Msg::Kept(result) => match result {
-                Ok(kept) => {
-                    if let Some(p) = kept {
-                        self.emit(Effect::ExitNote(format!(
-                            "maphex: the unsaved edits were kept in {}; open the file again and :recover apply restores them",
-                            p.display()
-                        )));
-                    }
-                    Some(Effect::Quit)
-                }
-                Err(e) => {
-                    self.error(format!(
-                        "could not keep the edits: {e}; :w PATH saves a copy"
-                    ));
-                    None
-                }
-            },
+            Msg::Kept { results, then } => self.on_kept(results, then),
             Msg::Terminate => Some(Effect::Shutdown),
         };
         self.follow_edits();
@@ -97,21 +101,12 @@ impl App {
         out
     }
 
-    /// The messages a fresh open starts with: an interrupted save, kept edits.
-    fn on_opened(&mut self, journal: bool, recovery: bool) {
-        if journal {
-            self.error("a save of this file was interrupted: :recover rollback restores the bytes from before it, :recover keep keeps the file as it is");
-        } else if recovery {
-            self.error("unsaved edits from an earlier session were kept: :recover apply loads them, :recover discard deletes them");
-        }
-    }
-
     /// A report of the search worker.
     fn on_search(&mut self, msg: WorkerMsg) {
         let done = matches!(msg, WorkerMsg::Done { .. });
         let jump = self.view_mut().search.on_msg(msg);
         if self.view_mut().search.take_cancel_request() {
-            self.emit(Effect::StopSearch);
+            self.emit(Effect::StopSearch(self.view().id()));
         }
         if let Some(off) = jump {
             self.jump_to(off);
@@ -122,7 +117,7 @@ impl App {
         if done && !self.view().search.running {
             if self.view_mut().search.take_stale() {
                 if let Some(req) = self.view_mut().search_restart() {
-                    self.emit(Effect::Search(req));
+                    self.emit(Effect::Search(self.view().id(), req));
                 }
             } else if let Some(s) = self.view().search.status_line() {
                 let replace = self.message.as_ref().is_none_or(|(m, sev)| {
@@ -141,7 +136,7 @@ impl App {
         self.view_mut().search.mark_cancelled();
         let n = self.view().search.total();
         self.info(format!("search cancelled; {n} matches kept"));
-        Effect::StopSearch
+        Effect::StopSearch(self.view().id())
     }
 
     /// More of standard input is mapped.
@@ -223,7 +218,7 @@ impl App {
 
     /// After a save in place: the message, and (still in edit mode) a new undo step, since
     /// saving closed the group.
-    fn after_save(&mut self, r: &SaveReport) {
+    pub(crate) fn after_save(&mut self, r: &SaveReport) {
         if matches!(self.mode, InputMode::Edit { .. }) {
             self.doc_mut().begin_group();
         }
@@ -264,7 +259,7 @@ impl App {
         self.goto(self.cursor());
         self.lines_after_edit();
         if let Some(req) = self.view_mut().search_restart() {
-            self.emit(Effect::Search(req));
+            self.emit(Effect::Search(self.view().id(), req));
         }
     }
 

@@ -21,11 +21,18 @@ pub enum Pane {
     Text,
 }
 
+/// A view's identity for the whole session: never reused, so a worker's report for a view
+/// that was closed (or a view opened later at the same index) finds no view and is dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ViewId(pub u64);
+
 /// How many jumps `Ctrl-O` remembers.
 pub const JUMPS: usize = 100;
 
 /// One open document and where the user is in it.
 pub struct View {
+    /// Which view this is (the app numbers them as it opens them).
+    id: ViewId,
     /// The document and the position in it (seek/tell, as a file object).
     cursor: Cursor<Document>,
     /// Offset of the first row on screen (a multiple of the row width in the hex view; the
@@ -51,6 +58,7 @@ impl View {
     /// A view at the start of `doc`.
     pub fn new(doc: Document) -> Self {
         Self {
+            id: ViewId::default(),
             cursor: Cursor::new(doc),
             top: 0,
             pane: Pane::Hex,
@@ -61,6 +69,16 @@ impl View {
             lines: LineState::default(),
             edit_span: None,
         }
+    }
+
+    /// Which view this is.
+    pub fn id(&self) -> ViewId {
+        self.id
+    }
+
+    /// Names the view (the app does, once, as it adds it).
+    pub(crate) fn set_id(&mut self, id: ViewId) {
+        self.id = id;
     }
 
     /// The document.

@@ -179,8 +179,8 @@ pub fn render_screen(buf: &mut Buffer, s: &Screen) {
     status::render(buf, s);
     message::render(buf, s);
     match (s.help, &s.log) {
-        (Some(scroll), Some(log)) => {
-            help::render_text(buf, scroll, s.theme, "messages", log.clone());
+        (Some(scroll), Some((title, log))) => {
+            help::render_text(buf, scroll, s.theme, title, log.clone());
         }
         (Some(scroll), None) => help::render(buf, scroll, s.theme),
         _ => {}

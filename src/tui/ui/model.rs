@@ -45,8 +45,10 @@ pub struct Screen<'a> {
     pub cursor_line: Option<u64>,
     /// The help overlay's scroll, when it is shown.
     pub help: Option<u16>,
-    /// The overlay shows the message log, not the keys.
-    pub log: Option<Vec<(String, String)>>,
+    /// The overlay shows the message log or the buffers, not the keys: its title and text.
+    pub log: Option<(&'static str, Vec<(String, String)>)>,
+    /// The focused buffer's number (from 1) and how many are open.
+    pub buffers: (usize, usize),
 }
 
 impl<'a> Screen<'a> {
@@ -76,7 +78,15 @@ impl<'a> Screen<'a> {
             line_rows,
             cursor_line: app.cursor_line(),
             help: app.show_help.then_some(app.help_scroll),
-            log: (app.show_help && app.show_log).then(|| app.overlay_text()),
+            log: (app.show_help && (app.show_log || app.show_buffers)).then(|| {
+                let title = if app.show_buffers {
+                    "buffers"
+                } else {
+                    "messages"
+                };
+                (title, app.overlay_text())
+            }),
+            buffers: (app.focus_index() + 1, app.views().len()),
         }
     }
 

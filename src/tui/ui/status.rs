@@ -1,4 +1,4 @@
-//! The status bar: file, mode, dirty mark, edit mode (INS or OVR), cursor offset, byte under
+//! The status bar: the buffer (`[2/3]`, when several are open), file, mode, dirty mark, edit mode (INS or OVR), cursor offset, byte under
 //! the cursor, percent, size, and search progress.
 
 use ratatui::buffer::Buffer;
@@ -80,7 +80,13 @@ pub fn render(buf: &mut Buffer, sc: &Screen) {
     } else {
         dirty.to_string()
     };
-    let name_room = room.saturating_sub(notes.chars().count() + 1);
+    // With several buffers, which one this is: `[2/3]`, before the name.
+    let tag = match sc.buffers {
+        (_, 1) => String::new(),
+        (at, count) if room >= 12 => format!("[{at}/{count}] "),
+        _ => String::new(),
+    };
+    let name_room = room.saturating_sub(notes.chars().count() + tag.chars().count() + 1);
     let name = doc.path().display().to_string();
     let n = name.chars().count();
     let name = if n <= name_room {
@@ -91,7 +97,7 @@ pub fn render(buf: &mut Buffer, sc: &Screen) {
     } else {
         String::new()
     };
-    let left = format!(" {name}{notes}");
+    let left = format!(" {tag}{name}{notes}");
     put(buf, x, y, &left, theme.status());
     if x + rlen > width {
         // Too narrow for the position: the mode label is all there is room for.

@@ -4,7 +4,6 @@
 //! the real search worker headless (inputs in, buffer out); [`run`] adds the terminal.
 
 use std::io::{self, Write as _};
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -17,17 +16,18 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 
-use crate::core::document::Document;
+use crate::core::document::{Document, OpenConfig};
 use crate::tui::app::App;
-use crate::tui::hint;
 use crate::tui::input::{Input, from_crossterm};
-use crate::tui::line_worker::{LineWorker, LinesMsg};
-use crate::tui::msg::{Effect, Msg, Recover};
-use crate::tui::search_worker::{Worker, WorkerMsg};
+use crate::tui::msg::{Effect, Msg};
 use crate::tui::stdin_worker::StdinMsg;
 use crate::tui::subst_worker::{SubstMsg, SubstWorker};
 use crate::tui::ui;
 use crate::tui::update::STDIN_LINES_EVERY;
+use crate::tui::view::ViewId;
+use crate::tui::workers::Workers;
+
+mod files;
 
 /// The app plus its workers: everything the loop needs except a terminal. It turns what
 /// happens outside (inputs, worker reports, the disk, signals) into [`Msg`]s for
@@ -36,15 +36,13 @@ use crate::tui::update::STDIN_LINES_EVERY;
 pub struct Session {
     /// The state.
     pub app: App,
-    worker: Worker,
-    tx: Sender<WorkerMsg>,
-    rx: Receiver<WorkerMsg>,
+    /// Each view's search and line-index workers.
+    workers: Workers,
     last_disk_check: Option<Instant>,
     /// Texts to hand to the terminal's clipboard (OSC 52) at the next draw.
     pub clipboard: Vec<String>,
-    lines: LineWorker,
-    lines_tx: Sender<LinesMsg>,
-    lines_rx: Receiver<LinesMsg>,
+    /// How `:e PATH` opens files (the mode and lock of the command line's).
+    pub open_config: OpenConfig,
     subst: SubstWorker,
     subst_tx: Sender<SubstMsg>,
     subst_rx: Receiver<SubstMsg>,
@@ -54,6 +52,8 @@ pub struct Session {
     pub exit_note: Option<String>,
     /// Reports of the thread that spools standard input (the viewer from a pipe).
     stdin: Option<Receiver<StdinMsg>>,
+    /// The view standard input is spooled into (the first).
+    stdin_view: ViewId,
     /// When the line index was last rebuilt for input that is still arriving.
     stdin_lines_at: Option<Instant>,
     /// An effect asked to leave.
@@ -75,17 +75,30 @@ impl Session {
     /// A session on a document for a terminal of `size`. Looks for the side files of an
     /// earlier session (the app itself does no I/O).
     pub fn new(doc: Document, size: (u16, u16)) -> Self {
-        let (tx, rx) = mpsc::channel();
-        let (lines_tx, lines_rx) = mpsc::channel();
+        Self::with_docs(vec![doc], size)
+    }
+
+    /// A session on several documents, one buffer each, the first focused (at least one:
+    /// an empty list gives an empty read-only buffer). Looks for each one's side files.
+    pub fn with_docs(docs: Vec<Document>, size: (u16, u16)) -> Self {
+        let mut docs = docs.into_iter();
+        let first = docs
+            .next()
+            .unwrap_or_else(|| Document::from_bytes("(no file)", Vec::new()));
         let (subst_tx, subst_rx) = mpsc::channel();
-        let opened = Msg::Opened {
-            journal: doc.pending_journal(),
-            recovery: doc.pending_recovery(),
+        let open_config = OpenConfig {
+            mode: first.mode(),
+            ..OpenConfig::default()
         };
+        let mut app = App::new(first, size);
+        for d in docs {
+            app.push_view(d);
+        }
+        let ids: Vec<ViewId> = app.views().iter().map(crate::tui::view::View::id).collect();
         let mut s = Self {
-            lines: LineWorker::default(),
-            lines_tx,
-            lines_rx,
+            workers: Workers::default(),
+            open_config,
+            stdin_view: ids[0],
             subst: SubstWorker::default(),
             subst_tx,
             subst_rx,
@@ -94,14 +107,14 @@ impl Session {
             stdin: None,
             stdin_lines_at: None,
             quit: false,
-            app: App::new(doc, size),
-            worker: Worker::default(),
-            tx,
-            rx,
+            app,
             last_disk_check: None,
             clipboard: Vec::new(),
         };
-        s.update(opened);
+        // The first buffer's side files last: its message is the one left on the line.
+        for id in ids.into_iter().rev() {
+            s.effect(Effect::SideFiles(id));
+        }
         s
     }
 
@@ -137,54 +150,40 @@ impl Session {
                 self.exit_note = self.save_recovery();
                 self.quit = true;
             }
-            Effect::KeepAndQuit => {
-                let kept = self.app.doc().write_recovery().map_err(|e| e.to_string());
-                self.update(Msg::Kept(kept));
-            }
-            Effect::Save { force, quit } => {
-                let result = self.app.doc_mut().save(force).map_err(|e| hint::save(&e));
-                self.update(Msg::Saved { result, quit });
-            }
-            Effect::SaveAs { path, force } => {
-                let result = self
-                    .app
-                    .doc_mut()
-                    .save_to(Path::new(&path), force)
-                    .map_err(|e| hint::save(&e));
-                self.update(Msg::SavedTo { path, result });
-            }
-            Effect::Discard => {
-                let result = self.app.doc_mut().discard().map_err(|e| hint::discard(&e));
-                self.update(Msg::Discarded(result));
-            }
-            Effect::Recover(action) => {
-                let doc = self.app.doc_mut();
-                let result = match action {
-                    Recover::Rollback => doc.rollback_journal(),
-                    Recover::Keep => doc.keep_journal(),
-                    Recover::Apply => doc.apply_recovery(),
-                    Recover::Discard => doc.discard_recovery(),
-                }
-                .map_err(|e| hint::recover(&e));
-                self.update(Msg::Recovered { action, result });
-            }
-            Effect::Search(req) => self.worker.start(req, self.tx.clone()),
-            Effect::StopSearch => self.worker.cancel(),
+            e @ (Effect::Keep { .. }
+            | Effect::SaveViews { .. }
+            | Effect::Open(_)
+            | Effect::SideFiles(_)
+            | Effect::Forget(_)
+            | Effect::CheckDisk
+            | Effect::Save { .. }
+            | Effect::SaveAs { .. }
+            | Effect::Discard
+            | Effect::Recover(_)) => self.file_effect(e),
+            Effect::Search(view, req) => self.workers.search(view, req),
+            Effect::StopSearch(view) => self.workers.stop_search(view),
             Effect::Substitute(job) => self.subst.start(*job, self.subst_tx.clone()),
             Effect::StopSubstitute => self.subst.cancel(),
-            Effect::StartLines(generation) => {
-                self.lines
-                    .start(generation, self.app.doc().snapshot(), self.lines_tx.clone());
+            Effect::StartLines { view, generation } => {
+                if let Some(i) = self.app.index_of(view) {
+                    let snapshot = self.app.views()[i].doc().snapshot();
+                    self.workers.lines(view, generation, snapshot);
+                }
             }
             Effect::MapInput {
                 report,
                 refresh_lines,
             } => {
-                let (grew_from, error) = match self.app.doc_mut().spool_grew(report.len) {
+                let Some(i) = self.app.index_of(self.stdin_view) else {
+                    return;
+                };
+                let doc = self.app.view_at_mut(i).doc_mut();
+                let (grew_from, error) = match doc.spool_grew(report.len) {
                     Ok(g) => (g, None),
                     Err(e) => (None, Some(e.to_string())),
                 };
                 self.update(Msg::InputMapped {
+                    view: self.stdin_view,
                     grew_from,
                     report,
                     refresh_lines,
@@ -251,13 +250,9 @@ impl Session {
     /// Takes what the workers reported; returns true when anything changed.
     pub fn pump(&mut self) -> bool {
         let mut changed = self.pump_stdin();
-        while let Ok(msg) = self.rx.try_recv() {
+        for msg in self.workers.drain() {
             changed = true;
-            self.update(Msg::Search(msg));
-        }
-        while let Ok(msg) = self.lines_rx.try_recv() {
-            changed = true;
-            self.update(Msg::Lines(msg));
+            self.update(msg);
         }
         while let Ok(msg) = self.subst_rx.try_recv() {
             changed = true;
@@ -284,30 +279,45 @@ impl Session {
         let deadline = Instant::now() + timeout;
         self.pump();
         while self.app.view().lines.building && Instant::now() < deadline {
-            if let Ok(msg) = self.lines_rx.recv_timeout(Duration::from_millis(20)) {
-                self.update(Msg::Lines(msg));
+            let id = self.app.view().id();
+            if let Some(msg) = self.workers.recv_lines(id, Duration::from_millis(20)) {
+                self.update(msg);
             }
             self.pump();
         }
         !self.app.view().lines.building
     }
 
-    /// True while a search runs.
+    /// True while a search runs in some buffer.
     pub fn searching(&self) -> bool {
-        self.app.view().search.running
+        self.app.views().iter().any(|v| v.search.running)
     }
 
-    /// Waits (up to `timeout`) for the running search to finish, pumping its messages.
+    /// Waits (up to `timeout`) for the focused view's search to finish, pumping its messages.
     pub fn wait_search(&mut self, timeout: Duration) -> bool {
+        self.wait_search_of(self.app.view().id(), timeout)
+    }
+
+    /// Waits (up to `timeout`) for the search of view `id` (focused or not) to finish.
+    pub fn wait_search_of(&mut self, id: ViewId, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
-        while self.app.view().search.running && Instant::now() < deadline {
-            match self.rx.recv_timeout(Duration::from_millis(20)) {
-                Ok(msg) => self.update(Msg::Search(msg)),
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        let running = |s: &Self| {
+            s.app
+                .index_of(id)
+                .is_some_and(|i| s.app.views()[i].search.running)
+        };
+        while running(self) && Instant::now() < deadline {
+            match self.workers.recv_search(id, Duration::from_millis(20)) {
+                Some(msg) => self.update(msg),
+                None if !self.workers.searching() => {
+                    // The thread ended: take what it sent last, then stop waiting.
+                    self.pump();
+                    break;
+                }
+                None => {}
             }
         }
-        !self.app.view().search.running
+        !running(self)
     }
 
     /// Looks at the file on disk, at most once a second (the tick), and tells the app.
@@ -325,37 +335,23 @@ impl Session {
         self.update(Msg::Disk { change, faulted });
     }
 
-    /// Writes unsaved copy-on-write edits to the recovery file (maphex is being killed or
-    /// crashed); returns a line to print once the terminal is restored.
-    pub fn save_recovery(&mut self) -> Option<String> {
-        self.recover_on_drop = false;
-        match self.app.doc().write_recovery() {
-            Ok(Some(p)) => Some(format!(
-                "maphex: unsaved edits were kept in {}; open the file again to restore them",
-                p.display()
-            )),
-            Ok(None) => None,
-            Err(e) => Some(format!("maphex: could not keep the unsaved edits: {e}")),
-        }
-    }
-
     /// Waits for the search worker's thread to end, then takes every message it sent (tests:
     /// what a finished or cancelled search leads to is then known, with no sleep).
     pub fn settle(&mut self) {
-        self.worker.join();
+        self.workers.join_searches();
         self.pump();
     }
 
     /// Stops the workers (at exit).
     pub fn shutdown(&mut self) {
-        self.lines.cancel();
-        self.worker.join();
+        self.workers.shutdown();
     }
 }
 
 /// Sets the terminal up, runs the loop and restores the terminal whatever happens.
 pub fn run(
-    doc: Document,
+    docs: Vec<Document>,
+    open_config: OpenConfig,
     stdin: Option<Receiver<StdinMsg>>,
     configure: impl FnOnce(&mut App),
 ) -> io::Result<()> {
@@ -396,7 +392,7 @@ pub fn run(
     // A SIGBUS that is not ours kills the process without unwinding: leave the alternate
     // screen and show the cursor first.
     crate::core::mapping::set_fatal_signal_output(Some(RESTORE_SEQUENCE));
-    let result = run_loop(&mut terminal, doc, stdin, configure, &stop);
+    let result = run_loop(&mut terminal, docs, open_config, stdin, configure, &stop);
     crate::core::mapping::set_fatal_signal_output(None);
     let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
     let _ = ratatui::try_restore();
@@ -425,7 +421,8 @@ fn terminal_size<B: Backend>(terminal: &Terminal<B>) -> (u16, u16) {
 
 fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
-    doc: Document,
+    docs: Vec<Document>,
+    open_config: OpenConfig,
     stdin: Option<Receiver<StdinMsg>>,
     configure: impl FnOnce(&mut App),
     stop: &AtomicBool,
@@ -434,7 +431,8 @@ where
     B::Error: Send + Sync + 'static,
 {
     let size = terminal_size(terminal);
-    let mut s = Session::new(doc, size);
+    let mut s = Session::with_docs(docs, size);
+    s.open_config = open_config;
     if let Some(rx) = stdin {
         s = s.with_stdin(rx);
     }
