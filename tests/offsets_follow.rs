@@ -364,3 +364,40 @@ proptest::proptest! {
         }
     }
 }
+
+/// After an edit the line index is cut back to the checkpoint before the edit, not thrown
+/// away: right after an edit near the end of a file of many lines, the index already covers
+/// almost all of it (the build carries on from there), and once done it equals an index of
+/// the edited bytes built from scratch.
+#[test]
+fn the_line_index_carries_on_from_before_the_edit() {
+    use maphex::core::lines::LineIndex;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.txt");
+    let text: Vec<u8> = b"a line of text\n".repeat(200_000);
+    std::fs::write(&path, &text).unwrap();
+    let mut s =
+        maphex::tui::runtime::Session::new(support::open(&path, Mode::CopyOnWrite), (80, 24));
+    typ(&mut s, "T");
+    assert!(s.wait_lines(WAIT));
+    let near_end = text.len() as u64 - 100;
+    goto(&mut s, near_end);
+    cmd(&mut s, "insert 0a 0a");
+    let kept = s
+        .app
+        .view()
+        .lines
+        .index
+        .as_ref()
+        .map_or(0, LineIndex::indexed);
+    assert!(
+        kept > near_end - 200_000,
+        "the index was cut back to {kept}, not to before {near_end}"
+    );
+    assert!(s.wait_lines(WAIT));
+    let doc = s.app.doc();
+    let fresh = LineIndex::build(doc);
+    let now = s.app.view().lines.index.clone().unwrap();
+    assert_eq!(now.line_count(), fresh.line_count());
+    assert_eq!(now.line_count(), Some(200_002));
+}

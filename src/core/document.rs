@@ -483,6 +483,7 @@ impl Document {
         self.base_len = len;
         self.len = len;
         self.pieces = identity(len);
+        self.version += 1;
         Ok(Some(before))
     }
 

@@ -435,6 +435,8 @@ impl App {
     /// `refresh_lines` (the runtime asks at the end of the input and now and then before).
     pub fn input_grew(&mut self, before: u64, refresh_lines: bool) -> Option<Effect> {
         if refresh_lines {
+            let lines = &mut self.view_mut().lines;
+            lines.dirty_from = Some(lines.dirty_from.map_or(before, |d| d.min(before)));
             self.lines_after_edit();
         }
         let len = self.doc().len();

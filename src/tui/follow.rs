@@ -111,7 +111,14 @@ impl App {
             }
             let delta: i128 = changes.iter().map(Change::delta).sum();
             let len_before = u64::try_from(i128::from(view.doc().len()) - delta).unwrap_or(0);
+            // Bytes before the lowest edited offset did not change: the line index is good
+            // up to there (a reload reports a change at 0: built again).
+            let first = changes.iter().map(|c| c.at).min();
             let changes = effective_changes(&changes, len_before);
+            if let Some(first) = first {
+                let lines = &mut view.lines;
+                lines.dirty_from = Some(lines.dirty_from.map_or(first, |d| d.min(first)));
+            }
             if view.follow(&changes) && i == focus {
                 focused_moved = true;
             }

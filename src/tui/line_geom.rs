@@ -27,6 +27,10 @@ pub struct LineState {
     pub pending_line: Option<u64>,
     /// Bytes indexed so far, for the status bar.
     pub progress: u64,
+    /// The document's version the index (or its build) is for.
+    pub version: u64,
+    /// The lowest offset edited since: the index is good before it.
+    pub dirty_from: Option<u64>,
 }
 
 /// The bytes of the (segment of the) line holding `off`: start, end without the newline, and

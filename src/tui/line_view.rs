@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::core::lines::{VisualRow, wrap};
+use crate::core::lines::{LineIndex, LineIndexBuilder, LineIndexConfig, VisualRow, wrap};
 use crate::tui::app::{App, Effect};
 use crate::tui::line_geom::{byte_at_column, column_of, line_bounds, row_index, span_of};
 use crate::tui::line_worker::LinesMsg;
@@ -48,23 +48,50 @@ impl App {
         if self.view().lines.index.is_some() || self.view().lines.building {
             return;
         }
+        self.start_lines(None);
+    }
+
+    /// Starts a build, from scratch or carrying on from `resume` (an index good up to where
+    /// it has been cut back to).
+    fn start_lines(&mut self, resume: Option<LineIndex>) {
+        let version = self.doc().version();
         let lines = &mut self.view_mut().lines;
         lines.generation += 1;
         lines.building = true;
-        lines.progress = 0;
+        lines.progress = resume.as_ref().map_or(0, LineIndex::indexed);
+        lines.version = version;
+        lines.dirty_from = None;
         let generation = lines.generation;
         let view = self.view().id();
-        self.emit(Effect::StartLines { view, generation });
+        self.emit(Effect::StartLines {
+            view,
+            generation,
+            resume: resume.map(Box::new),
+        });
     }
 
-    /// Edits change line starts: rebuild the index (in the background) when it is in use.
+    /// Edits change line starts: the index is cut back to the checkpoint before the first
+    /// edited offset and the rest is built again in the background (from scratch when that
+    /// offset is not known). Nothing happens when the index is already for these bytes.
     pub fn lines_after_edit(&mut self) {
-        if self.view().lines.index.is_none() && !self.view().lines.building {
+        let lines = &self.view().lines;
+        if lines.index.is_none() && !lines.building {
             return;
         }
-        self.view_mut().lines.index = None;
+        if lines.version == self.doc().version() {
+            return;
+        }
+        let resume = match (lines.dirty_from, lines.index.clone()) {
+            (Some(from), Some(index)) => {
+                let mut b = LineIndexBuilder::resume(index, LineIndexConfig::default());
+                b.invalidate_from(self.doc(), from);
+                Some(b.into_index())
+            }
+            _ => None,
+        };
+        self.view_mut().lines.index.clone_from(&resume);
         self.view_mut().lines.building = false;
-        self.ensure_line_index();
+        self.start_lines(resume);
     }
 
     /// The 1-based line number of the cursor, when the index has reached it.

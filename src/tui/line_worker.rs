@@ -39,14 +39,24 @@ pub struct LineWorker {
 }
 
 impl LineWorker {
-    /// Starts building the index of `snapshot`.
-    pub fn start(&mut self, generation: u64, snapshot: Snapshot, tx: Sender<LinesMsg>) {
+    /// Starts building the index of `snapshot`, from scratch or carrying on from `resume`
+    /// (an index of the same bytes up to where it was cut back to).
+    pub fn start(
+        &mut self,
+        generation: u64,
+        snapshot: Snapshot,
+        resume: Option<LineIndex>,
+        tx: Sender<LinesMsg>,
+    ) {
         self.cancel();
         let cancel = Arc::new(AtomicBool::new(false));
         self.cancel = Some(Arc::clone(&cancel));
         std::thread::spawn(move || {
-            let mut b = LineIndexBuilder::new(LineIndexConfig::default());
-            let mut next_report = REPORT_EVERY;
+            let mut b = match resume {
+                Some(index) => LineIndexBuilder::resume(index, LineIndexConfig::default()),
+                None => LineIndexBuilder::new(LineIndexConfig::default()),
+            };
+            let mut next_report = b.position() + REPORT_EVERY;
             loop {
                 if cancel.load(Ordering::Relaxed) {
                     return;

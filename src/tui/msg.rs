@@ -179,6 +179,8 @@ pub enum Effect {
         view: ViewId,
         /// Tags the build's reports.
         generation: u64,
+        /// Carry on from this index (cut back to before an edit) instead of starting over.
+        resume: Option<Box<crate::core::lines::LineIndex>>,
     },
     /// `:e PATH`: open a file as another buffer (or find the view that has it open).
     Open(String),

@@ -65,10 +65,16 @@ impl Workers {
     }
 
     /// Starts building `view`'s line index.
-    pub fn lines(&mut self, view: ViewId, generation: u64, snapshot: Snapshot) {
+    pub fn lines(
+        &mut self,
+        view: ViewId,
+        generation: u64,
+        snapshot: Snapshot,
+        resume: Option<crate::core::lines::LineIndex>,
+    ) {
         let slot = self.slot(view);
         slot.lines
-            .start(generation, snapshot, slot.lines_tx.clone());
+            .start(generation, snapshot, resume, slot.lines_tx.clone());
     }
 
     /// `view` was closed: stop its workers and drop whatever they still send.

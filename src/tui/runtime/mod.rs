@@ -164,10 +164,15 @@ impl Session {
             Effect::StopSearch(view) => self.workers.stop_search(view),
             Effect::Substitute(job) => self.subst.start(*job, self.subst_tx.clone()),
             Effect::StopSubstitute => self.subst.cancel(),
-            Effect::StartLines { view, generation } => {
+            Effect::StartLines {
+                view,
+                generation,
+                resume,
+            } => {
                 if let Some(i) = self.app.index_of(view) {
                     let snapshot = self.app.views()[i].doc().snapshot();
-                    self.workers.lines(view, generation, snapshot);
+                    self.workers
+                        .lines(view, generation, snapshot, resume.map(|b| *b));
                 }
             }
             Effect::MapInput {
