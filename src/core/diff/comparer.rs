@@ -50,7 +50,15 @@ pub struct Comparer {
     pending: Option<Diff>,
     finished: bool,
     resyncer: Resyncer,
+    /// Resyncs in a row that found nothing: each doubles the next stretch compared at
+    /// equal offsets (up to [`MAX_BACKOFF`] doublings).
+    misses: u32,
 }
+
+/// Unrelated data costs a resync search (a hash lookup per byte of the window) per stretch;
+/// after this many misses in a row the stretch is `window << MAX_BACKOFF` (64 MiB by
+/// default), so such files cost a few lookups per kilobyte.
+pub const MAX_BACKOFF: u32 = 4;
 
 impl Comparer {
     /// The whole of two sources of `a_len` and `b_len` bytes.
@@ -75,6 +83,7 @@ impl Comparer {
             pending: None,
             finished: false,
             resyncer: Resyncer::new(),
+            misses: 0,
         }
     }
 
@@ -231,24 +240,46 @@ impl Comparer {
         }
         let (pa, pb, ea, eb) = (self.pa, self.pb, self.ea, self.eb);
         let window = self.config.window;
-        // No resync point in reach: this stretch at equal offsets, then look again.
-        let (da, db) = self
-            .resyncer
-            .find(a, b, pa, pb, ea, eb, window)
-            .unwrap_or_else(|| {
-                let w = window.min(ea - pa).min(eb - pb);
-                (w, w)
-            });
+        let (da, db) = if let Some(skip) = self.resyncer.find(a, b, pa, pb, ea, eb, window) {
+            self.misses = 0;
+            skip
+        } else {
+            // No resync point in reach: a stretch at equal offsets, then look again.
+            let stretch = window.saturating_mul(1 << self.misses.min(MAX_BACKOFF));
+            self.misses = self.misses.saturating_add(1);
+            let w = stretch.min(ea - pa).min(eb - pb);
+            (w, w)
+        };
         let go_on = if da == db {
-            let xa = a.read(pa..pa + da);
-            let xb = b.read(pb..pb + db);
-            differing_runs(&xa, &xb, |r| {
-                let (s, e) = (to_u64(r.start), to_u64(r.end));
-                sink(Diff {
-                    a: pa + s..pa + e,
-                    b: pb + s..pb + e,
-                })
-            })
+            // In windows, so a 64 MiB stretch is never one read; a run over a window's
+            // end is joined with its rest.
+            let mut run: Option<Diff> = None;
+            let mut go_on = true;
+            let mut off = 0;
+            while go_on && off < da {
+                let piece = window.min(da - off);
+                let (sa, sb) = (pa + off, pb + off);
+                let xa = a.read(sa..sa + piece);
+                let xb = b.read(sb..sb + piece);
+                go_on = differing_runs(&xa, &xb, |r| {
+                    let (from, to) = (to_u64(r.start), to_u64(r.end));
+                    match &mut run {
+                        Some(prev) if prev.a.end == sa + from => {
+                            prev.a.end = sa + to;
+                            prev.b.end = sb + to;
+                            true
+                        }
+                        _ => run
+                            .replace(Diff {
+                                a: sa + from..sa + to,
+                                b: sb + from..sb + to,
+                            })
+                            .is_none_or(&mut *sink),
+                    }
+                });
+                off += piece;
+            }
+            go_on && run.is_none_or(&mut *sink)
         } else {
             sink(Diff {
                 a: pa..pa + da,

@@ -67,6 +67,11 @@ struct Board {
     done: BTreeMap<u64, Chunk>,
     /// No diagonal published yet (or it ended).
     idle: bool,
+    /// Insertion-aware mode, after a resync: where the comparer stands once it has walked
+    /// the chunk it is computing itself. The new diagonal is published only when it gets
+    /// there (a long equal stretch follows), so dense differences, one resync every few
+    /// bytes, run on this thread without waking the helpers for chunks thrown away.
+    probe: Option<(u64, u64)>,
     /// The drive is over: helpers leave.
     stop: bool,
 }
@@ -123,6 +128,7 @@ where
                 merged: 0,
                 done: BTreeMap::new(),
                 idle: true,
+                probe: None,
                 stop: false,
             }),
             changed: Condvar::new(),
@@ -191,7 +197,17 @@ where
             && g.kind == kind
             && expected == Some((pa, pb))
             && g.len - g.merged * g.size == len;
+        if !same && kind == ChunkKind::FirstDifference && g.probe != Some((pa, pb)) {
+            if !g.idle {
+                g.idle = true;
+                g.epoch += 1;
+                g.done.clear();
+            }
+            g.probe = Some((pa + size.min(len), pb + size.min(len)));
+            return None;
+        }
         if !same {
+            g.probe = None;
             g.origin = (pa, pb);
             g.len = len;
             g.size = size;

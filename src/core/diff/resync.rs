@@ -30,6 +30,11 @@ const HASHED: usize = 16;
 /// The first window tried, in bytes on each side.
 const FIRST_WINDOW: u64 = 1024;
 
+/// Points skipping up to this many bytes are first looked for directly, cheapest first,
+/// before any table is built: small overwrites and insertions, the common case when
+/// differences are dense, cost a few memcmps.
+const QUICK_COST: usize = 16;
+
 /// The hash table of A's blocks and the scratch a resync reuses.
 #[derive(Debug, Default, Clone)]
 pub struct Resyncer {
@@ -37,6 +42,10 @@ pub struct Resyncer {
     keys: Vec<u64>,
     /// Block numbers.
     vals: Vec<u32>,
+    /// One bit per hash class, 8 per slot: most offsets of B hash to a clear bit, which
+    /// costs a hit in the L2 cache instead of a miss into the table (unrelated data looks
+    /// up every offset of a 4 MiB window).
+    bits: Vec<u64>,
 }
 
 /// A candidate resync point and its order: fewer skipped bytes, then same length, then
@@ -89,6 +98,11 @@ impl Resyncer {
             let aw = a.read(pa..pa + wa);
             let bw = b.read(pb..pb + wb);
             let ends = to_u64(aw.len()) == ra && to_u64(bw.len()) == rb;
+            if w == FIRST_WINDOW.min(window)
+                && let Some(p) = quick(&aw, &bw, ends)
+            {
+                return Some(p);
+            }
             let best = self.search(&aw, &bw, ends);
             if let Some((da, db)) = best
                 && (da + db + MIN_RUN <= w || ends)
@@ -130,7 +144,12 @@ impl Resyncer {
             if best.is_some_and(|(da, db)| to_u64(t) >= da + db + to_u64(HASHED)) {
                 break;
             }
-            let Some(j) = self.get(hash16(bw, t)) else {
+            let h = hash16(bw, t);
+            if !self.maybe(h) {
+                t += 1;
+                continue;
+            }
+            let Some(j) = self.get(h) else {
                 t += 1;
                 continue;
             };
@@ -172,6 +191,20 @@ impl Resyncer {
         self.keys.resize(cap, 0);
         self.vals.clear();
         self.vals.resize(cap, 0);
+        self.bits.clear();
+        self.bits.resize(cap / 8, 0);
+    }
+
+    /// The bit of a hash in `bits` (`cap / 8` words of 64 bits: 8 bits per slot).
+    fn bit(&self, h: u64) -> (usize, u64) {
+        let i = to_usize(h >> 1) & (self.bits.len() * 64 - 1);
+        (i / 64, 1 << (i % 64))
+    }
+
+    /// False when no block of A has this hash.
+    fn maybe(&self, h: u64) -> bool {
+        let (word, bit) = self.bit(h);
+        self.bits[word] & bit != 0
     }
 
     fn slot(&self, h: u64) -> usize {
@@ -181,6 +214,8 @@ impl Resyncer {
 
     /// Keeps the first block for a hash (the smallest skip of A for that content).
     fn insert(&mut self, h: u64, j: usize) {
+        let (word, bit) = self.bit(h);
+        self.bits[word] |= bit;
         let mask = self.keys.len() - 1;
         let mut i = self.slot(h);
         loop {
@@ -207,6 +242,34 @@ impl Resyncer {
             }
         }
     }
+}
+
+/// The cheapest point skipping at most [`QUICK_COST`] bytes, found by trying each in the
+/// order of [`key`]: exact, so it is what the table search would choose.
+fn quick(aw: &[u8], bw: &[u8], ends: bool) -> Option<(u64, u64)> {
+    let run = to_usize(MIN_RUN);
+    let starts_run = |da: usize, db: usize| {
+        let (x, y) = (&aw[da..], &bw[db..]);
+        if x.len() >= run && y.len() >= run {
+            x[..run] == y[..run]
+        } else {
+            // A shorter run counts only when it ends both sources.
+            ends && x == y
+        }
+    };
+    for cost in 1..=QUICK_COST {
+        let half = (cost % 2 == 0).then_some(cost / 2);
+        let order = half
+            .into_iter()
+            .chain((0..=cost).filter(|&da| Some(da) != half));
+        for da in order {
+            let db = cost - da;
+            if da <= aw.len() && db <= bw.len() && starts_run(da, db) {
+                return Some((to_u64(da), to_u64(db)));
+            }
+        }
+    }
+    None
 }
 
 /// [`Resyncer::find`] with a fresh table (for one-off calls; the comparer reuses one).
@@ -275,5 +338,38 @@ mod tests {
         assert_eq!(at0(b" world", b", world"), Some((0, 1)));
         assert_eq!(at0(b"ab", b"xy"), Some((2, 2)));
         assert_eq!(at0(b"a", b""), Some((1, 0)));
+    }
+}
+
+#[cfg(test)]
+mod quick_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_quick_path_chooses_what_the_table_search_chooses(
+            a in prop::collection::vec(0u8..4, 0..400),
+            edits in prop::collection::vec((0usize..400, 0u8..3, 1usize..12), 0..4),
+        ) {
+            let mut b = a.clone();
+            for (at, kind, n) in edits {
+                let at = at.min(b.len());
+                match kind {
+                    0 => { b.splice(at..at, std::iter::repeat_n(9, n)); }
+                    1 => { b.drain(at..(at + n).min(b.len())); }
+                    _ => { for x in b.iter_mut().skip(at).take(n) { *x ^= 4; } }
+                }
+            }
+            let start = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+            prop_assume!(start < a.len() || start < b.len());
+            let (aw, bw) = (&a[start..], &b[start..]);
+            let full = Resyncer::new().search(aw, bw, true);
+            let fast = quick(aw, bw, true);
+            match full {
+                Some((da, db)) if da + db <= QUICK_COST as u64 => prop_assert_eq!(fast, full),
+                _ => prop_assert!(fast.is_none_or(|(x, y)| full.is_none_or(|(p, q)| key(x, y) <= key(p, q)))),
+            }
+        }
     }
 }
