@@ -8,7 +8,7 @@
 use std::sync::atomic::AtomicBool;
 
 use maphex::core::diff::{
-    Align, Comparer, Config, Diff, DiffIndex, MIN_RUN, Outcome, ParallelCompare, compare,
+    Align, Comparer, Config, Diff, DiffIndex, MIN_RUN, Outcome, ParallelCompare, Side, compare,
 };
 use proptest::prelude::*;
 
@@ -223,6 +223,63 @@ proptest! {
         prop_assert_eq!(idx.total(), all.len() as u64);
         prop_assert_eq!(idx.iter().cloned().collect::<Vec<_>>(), all[..cap.min(all.len())].to_vec());
         prop_assert_eq!(idx.is_truncated(), all.len() > cap);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn re_comparing_the_region_of_an_edit_equals_comparing_everything(
+        seed in any::<u64>(),
+        plan in prop::collection::vec((120usize..1500, edit()), 1..6),
+        pick in any::<prop::sample::Index>(),
+        len in 1usize..20,
+        align in prop_oneof![Just(Align::On), Just(Align::Off)],
+    ) {
+        let (a, mut b, _) = edited(seed, 0, &plan, 200);
+        let config = Config { align, chunk: 4096, window: 64 << 10 };
+        let mut idx = DiffIndex::new();
+        for d in diffs(&a, &b, config) {
+            idx.push(d);
+        }
+        // An overwrite in B at least 40 bytes away from every difference (offsets stay).
+        let free: Vec<usize> = (0..b.len().saturating_sub(len))
+            .filter(|&at| {
+                let r = (at as u64).saturating_sub(40)..(at + len + 40) as u64;
+                idx.in_range(Side::B, r).next().is_none()
+            })
+            .collect();
+        prop_assume!(!free.is_empty());
+        let at = free[pick.index(free.len())];
+        for x in &mut b[at..at + len] {
+            *x ^= 0xa5;
+        }
+        let edit = at as u64..(at + len) as u64;
+        let (ra, rb) = idx.region_around(Side::B, edit, (a.len() as u64, b.len() as u64));
+        let mut c = Comparer::region(config, ra.clone(), rb.clone());
+        let mut new = Vec::new();
+        let never = AtomicBool::new(false);
+        c.run(&a, &b, &never, &mut |d| { new.push(d); true }, &mut |_, _| {});
+        idx.replace(ra, rb, new);
+        let full = diffs(&a, &b, config);
+        prop_assert_eq!(idx.iter().cloned().collect::<Vec<_>>(), full.clone());
+        prop_assert_eq!(idx.total(), full.len() as u64);
+    }
+}
+
+#[test]
+fn degenerate_configurations_still_finish() {
+    let a = noise(5000, 1);
+    let b = noise(7000, 2);
+    for align in [Align::On, Align::Off] {
+        let config = Config {
+            align,
+            chunk: 0,
+            window: 0,
+        };
+        let got = diffs(&a, &b, config);
+        assert_eq!(apply(&a, &b, &got), b);
     }
 }
 

@@ -72,6 +72,7 @@ impl Comparer {
     pub fn region(config: Config, a: Range<u64>, b: Range<u64>) -> Self {
         let config = Config {
             chunk: config.chunk.max(1),
+            window: config.window.max(super::MIN_RUN * 4),
             ..config
         };
         Comparer {

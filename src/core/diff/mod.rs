@@ -39,7 +39,9 @@
 //! and the comparison carries on aligned at `(pa + da, pb + db)`. When no resync point lies
 //! within the largest window, the next `window` bytes (or up to the nearer end) are reported
 //! as equal-offset differences and the comparison continues from there, still looking for
-//! a resync at the next difference. So an insertion or deletion of up to about `window`
+//! a resync at the next difference; each further miss in a row doubles that stretch, up to
+//! 16 windows ([`comparer::MAX_BACKOFF`]), so unrelated data is not searched byte by byte
+//! (a resync that follows such a stretch is found at most one stretch late). So an insertion or deletion of up to about `window`
 //! bytes (4 MiB) is found when at least [`MIN_RUN`] equal bytes follow it, memory stays
 //! bounded by two windows and a block index of `window / 16` entries, and two unrelated
 //! files cost a hash lookup per byte instead of a quadratic alignment. The differences are
