@@ -10,6 +10,7 @@ use std::sync::atomic::AtomicBool;
 use maphex::core::diff::{
     Align, Comparer, Config, Diff, DiffIndex, MIN_RUN, Outcome, ParallelCompare, Side, compare,
 };
+use maphex::core::shift::Change;
 use proptest::prelude::*;
 
 /// Pseudo-random bytes: the edits are what proptest shrinks, the bytes stay high-entropy
@@ -235,6 +236,7 @@ proptest! {
         plan in prop::collection::vec((120usize..1500, edit()), 1..6),
         pick in any::<prop::sample::Index>(),
         len in 1usize..20,
+        kind in 0..3u8,
         align in prop_oneof![Just(Align::On), Just(Align::Off)],
     ) {
         let (a, mut b, _) = edited(seed, 0, &plan, 200);
@@ -243,7 +245,7 @@ proptest! {
         for d in diffs(&a, &b, config) {
             idx.push(d);
         }
-        // An overwrite in B at least 40 bytes away from every difference (offsets stay).
+        // An edit of B at least 40 bytes away from every difference.
         let free: Vec<usize> = (0..b.len().saturating_sub(len))
             .filter(|&at| {
                 let r = (at as u64).saturating_sub(40)..(at + len + 40) as u64;
@@ -252,11 +254,30 @@ proptest! {
             .collect();
         prop_assume!(!free.is_empty());
         let at = free[pick.index(free.len())];
-        for x in &mut b[at..at + len] {
-            *x ^= 0xa5;
+        let (change, edit) = match kind {
+            0 => {
+                for x in &mut b[at..at + len] {
+                    *x ^= 0xa5;
+                }
+                (Change { at: at as u64, removed: len as u64, inserted: len as u64 }, at..at + len)
+            }
+            1 => {
+                b.splice(at..at, noise(len, seed ^ 1));
+                (Change { at: at as u64, removed: 0, inserted: len as u64 }, at..at + len)
+            }
+            _ => {
+                b.drain(at..at + len);
+                (Change { at: at as u64, removed: len as u64, inserted: 0 }, at..at)
+            }
+        };
+        idx.follow(Side::B, &[change]);
+        let edit = edit.start as u64..edit.end as u64;
+        let ends = (a.len() as u64, b.len() as u64);
+        let (mut ra, mut rb) = idx.region_around(Side::B, edit, ends);
+        if align == Align::Off && kind != 0 {
+            // At equal offsets a length change moves everything after it: to the ends.
+            (ra.end, rb.end) = ends;
         }
-        let edit = at as u64..(at + len) as u64;
-        let (ra, rb) = idx.region_around(Side::B, edit, (a.len() as u64, b.len() as u64));
         let mut c = Comparer::region(config, ra.clone(), rb.clone());
         let mut new = Vec::new();
         let never = AtomicBool::new(false);

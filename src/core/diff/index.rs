@@ -8,6 +8,7 @@
 use std::ops::Range;
 
 use super::{Diff, to_u64};
+use crate::core::shift::{Change, map_range};
 
 /// Differences stored by default: 1 M (about 32 MB); the rest are counted.
 pub const DEFAULT_CAP: usize = 1 << 20;
@@ -26,6 +27,13 @@ impl Side {
         match self {
             Side::A => &d.a,
             Side::B => &d.b,
+        }
+    }
+
+    fn of_mut(self, d: &mut Diff) -> &mut Range<u64> {
+        match self {
+            Side::A => &mut d.a,
+            Side::B => &mut d.b,
         }
     }
 }
@@ -166,12 +174,27 @@ impl DiffIndex {
         self.diffs[first..last].iter()
     }
 
+    /// Moves the stored offsets on `side` through the changes of an edit of that side (the
+    /// one place the index follows edits, as [`crate::core::shift`] says); then compare the
+    /// region around the edited bytes again ([`DiffIndex::region_around`]).
+    pub fn follow(&mut self, side: Side, changes: &[Change]) {
+        if changes.iter().all(Change::keeps_offsets) {
+            return;
+        }
+        for d in self.diffs.iter_mut().chain(self.horizon.as_mut()) {
+            let r = side.of_mut(d);
+            *r = map_range(changes, r.clone());
+        }
+    }
+
     /// The region to compare again after an edit on `side` that left the bytes `edit` (new
     /// offsets, the stored offsets already moved through the edit): from the end of the last
     /// stored difference before it to the start of the first one after it, on both sides
     /// (where the two sides are known to line up), or the sources' ends `ends`.
     /// Compare it with [`super::Comparer::region`] and store the result with
-    /// [`DiffIndex::replace`].
+    /// [`DiffIndex::replace`]. At equal offsets ([`super::Align::Off`]) an edit that changes
+    /// the length moves every later byte against the other side: compare from the region's
+    /// start to the ends then.
     pub fn region_around(
         &self,
         side: Side,
