@@ -196,7 +196,7 @@ where
             && g.size == size
             && g.kind == kind
             && expected == Some((pa, pb))
-            && g.len - g.merged * g.size == len;
+            && g.len.checked_sub(g.merged.saturating_mul(g.size)) == Some(len);
         if !same && kind == ChunkKind::FirstDifference && g.probe != Some((pa, pb)) {
             if !g.idle {
                 g.idle = true;
