@@ -1,7 +1,9 @@
 //! The command line: arguments, subcommands and exit codes. `anyhow` lives here and only here.
 //!
-//! Exit codes: 0 success, 1 `find` or `replace` found nothing (as grep), 2 any error.
+//! Exit codes: 0 success, 1 `find` or `replace` found nothing (as grep) or `cmp` found a
+//! difference (as cmp), 2 any error.
 
+pub mod cmp;
 pub mod completions;
 pub mod dump;
 pub mod find;
@@ -82,6 +84,9 @@ pub enum Command {
     Patch(patch::PatchArgs),
     /// Replace every match of a pattern, like sed's s///g (exit 0 replaced, 1 none, 2 error).
     Replace(replace::ReplaceArgs),
+    /// Print the differences of two files as ranges, insertion-aware (exit 0 same, 1 differ,
+    /// 2 error).
+    Cmp(cmp::CmpArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
 }
@@ -270,6 +275,7 @@ pub fn run() -> Result<ExitCode> {
         Some(Command::Find(a)) => find::run(&a),
         Some(Command::Patch(a)) => patch::run(&a),
         Some(Command::Replace(a)) => replace::run(&a),
+        Some(Command::Cmp(a)) => cmp::run(&a),
         Some(Command::Completions(a)) => completions::run(&a),
         None => run_tui(&cli.open),
     }
@@ -277,7 +283,15 @@ pub fn run() -> Result<ExitCode> {
 
 /// The names that make a lone argument a subcommand rather than a file: ours and clap's
 /// `help`. A unit test checks this against the command tree.
-const SUBCOMMAND_NAMES: &[&str] = &["dump", "find", "patch", "replace", "completions", "help"];
+const SUBCOMMAND_NAMES: &[&str] = &[
+    "dump",
+    "find",
+    "patch",
+    "replace",
+    "cmp",
+    "completions",
+    "help",
+];
 
 /// `maphex FILE` and nothing else (the common case) parsed without clap: what
 /// `Cli::parse()` would give, without building the whole command tree of every subcommand

@@ -5,6 +5,7 @@
 
 pub mod classify;
 pub mod cursor;
+pub mod diff;
 pub mod document;
 pub mod dump;
 pub mod expr;
