@@ -36,15 +36,15 @@ fn s_without_g_replaces_the_first_match_after_the_cursor() {
     let before = bytes(&s);
     cmd(&mut s, "100");
     cmd(&mut s, "s#elit#ELIT#");
-    let at = before[100..]
-        .windows(4)
-        .position(|w| w == b"elit")
-        .unwrap()
-        + 100;
+    let at = before[100..].windows(4).position(|w| w == b"elit").unwrap() + 100;
     let mut want = before.clone();
     want[at..at + 4].copy_from_slice(b"ELIT");
     assert_eq!(bytes(&s), want);
-    assert_eq!(s.app.cursor(), at as u64, "the cursor goes to the replacement");
+    assert_eq!(
+        s.app.cursor(),
+        at as u64,
+        "the cursor goes to the replacement"
+    );
 }
 
 #[test]
@@ -87,7 +87,11 @@ fn write_through_allows_only_same_length_replacements() {
     let (_dir, mut s) = lorem_session(Mode::WriteThrough);
     let before = bytes(&s);
     cmd(&mut s, "%s/dolor/x/g");
-    assert!(message(&s).contains("cannot insert or delete"), "{}", message(&s));
+    assert!(
+        message(&s).contains("cannot insert or delete"),
+        "{}",
+        message(&s)
+    );
     assert_eq!(bytes(&s), before);
     cmd(&mut s, "%s/dolor/DOLOR/g");
     let want = regex::bytes::Regex::new("dolor")

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod dump;
 pub mod find;
 pub mod hint;
+pub mod parse;
 pub mod patch;
 pub mod replace;
 
@@ -79,6 +80,8 @@ pub enum Command {
     Patch(patch::PatchArgs),
     /// Replace every match of a pattern, like sed's s///g (exit 0 replaced, 1 none, 2 error).
     Replace(replace::ReplaceArgs),
+    /// Print a file's structure under a `.ksy` template, as text or JSON (exit 2 on mismatch).
+    Parse(parse::ParseArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
 }
@@ -248,6 +251,7 @@ pub fn run() -> Result<ExitCode> {
         Some(Command::Find(a)) => find::run(&a),
         Some(Command::Patch(a)) => patch::run(&a),
         Some(Command::Replace(a)) => replace::run(&a),
+        Some(Command::Parse(a)) => parse::run(&a),
         Some(Command::Completions(a)) => completions::run(&a),
         None => run_tui(&cli.open),
     }
@@ -255,7 +259,15 @@ pub fn run() -> Result<ExitCode> {
 
 /// The names that make a lone argument a subcommand rather than a file: ours and clap's
 /// `help`. A unit test checks this against the command tree.
-const SUBCOMMAND_NAMES: &[&str] = &["dump", "find", "patch", "replace", "completions", "help"];
+const SUBCOMMAND_NAMES: &[&str] = &[
+    "dump",
+    "find",
+    "patch",
+    "replace",
+    "parse",
+    "completions",
+    "help",
+];
 
 /// `maphex FILE` and nothing else (the common case) parsed without clap: what
 /// `Cli::parse()` would give, without building the whole command tree of every subcommand
