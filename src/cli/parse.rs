@@ -194,6 +194,8 @@ fn text(
     out: &mut impl Write,
     errors: &mut Vec<(String, String)>,
 ) -> Result<()> {
+    // The whole tree is printed: parse an array to its end first, so its size is known.
+    let _ = tree.len(id);
     let info = tree.info(id);
     let pad = "  ".repeat(depth);
     let at = if info.kind == NodeKind::Error || (!info.in_file && info.size == 0) {
@@ -291,6 +293,8 @@ fn json(
     out: &mut impl Write,
     errors: &mut Vec<(String, String)>,
 ) -> Result<()> {
+    // The whole tree is printed: parse an array to its end first, so its size is known.
+    let _ = tree.len(id);
     let info = tree.info(id);
     write!(
         out,

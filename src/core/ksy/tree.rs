@@ -226,6 +226,8 @@ impl<S: ByteSource> Tree<S> {
             .encoding
             .clone()
             .unwrap_or_else(|| "UTF-8".into());
+        let t_endian = schema.types[root_ty].endian.clone();
+        let t_bit_le = schema.types[root_ty].bit_le.unwrap_or(false);
         let mut t = Tree {
             src,
             schema,
@@ -250,8 +252,11 @@ impl<S: ByteSource> Tree<S> {
             kind: Kind::Struct(Box::new(StructState {
                 ty: root_ty,
                 args: Vec::new(),
-                le: None,
-                bit_le: false,
+                le: match t_endian {
+                    super::schema::Endian::Fixed(b) => Some(b),
+                    _ => None,
+                },
+                bit_le: t_bit_le,
                 encoding: enc,
                 started: false,
                 done: false,
@@ -263,6 +268,12 @@ impl<S: ByteSource> Tree<S> {
             })),
         });
         t
+    }
+
+    /// How many nodes have been made so far: a measure of how much was parsed (for tests
+    /// and benchmarks of laziness).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
     }
 
     /// The template.
@@ -444,6 +455,17 @@ impl<S: ByteSource> Tree<S> {
                 out
             }
             _ => Vec::new(),
+        }
+    }
+
+    /// The number of elements of an array, parsing it to its end (within the work budget) when
+    /// its elements do not have a fixed size; the number of children for other nodes.
+    pub fn len(&mut self, id: NodeId) -> u64 {
+        self.reset_budget();
+        match &self.node(id).kind {
+            Kind::Array(_) => self.array_len(id),
+            Kind::Struct(_) => self.struct_children(id).len() as u64,
+            _ => 0,
         }
     }
 
