@@ -353,9 +353,9 @@ impl Loader<'_> {
         t.endian = endian;
         t.bit_le = bit_le;
         t.encoding = encoding;
-        if name.is_some() {
-            self.schema.globals.insert(id, root);
-        }
+        // A file's root type is visible by its id (recursive templates name it), imported
+        // ones from every type.
+        self.schema.globals.entry(id).or_insert(root);
         self.define(&y, root)?;
         Ok(root)
     }
