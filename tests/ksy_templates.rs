@@ -44,7 +44,7 @@ fn crc32(data: &[u8]) -> u32 {
     !c
 }
 
-fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+fn png_chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
     let mut v = (data.len() as u32).to_be_bytes().to_vec();
     v.extend_from_slice(kind);
     v.extend_from_slice(data);
@@ -216,7 +216,7 @@ fn zip_records() {
     assert_eq!(t.len(records), 3);
 }
 
-fn riff_chunk(id: &[u8; 4], data: &[u8]) -> Vec<u8> {
+fn riff_chunk(id: &[u8], data: &[u8]) -> Vec<u8> {
     let mut v = id.to_vec();
     v.extend_from_slice(&(data.len() as u32).to_le_bytes());
     v.extend_from_slice(data);
@@ -337,10 +337,10 @@ fn elf_of_this_test_binary() {
     let n = t.len(shs);
     let mut names = Vec::new();
     for i in 0..n {
-        if let Ok(id) = t.lookup(&format!("header.section_headers[{i}].name")) {
-            if let Ok(Value::Str(s)) = t.value(id) {
-                names.push(s);
-            }
+        if let Ok(id) = t.lookup(&format!("header.section_headers[{i}].name"))
+            && let Ok(Value::Str(s)) = t.value(id)
+        {
+            names.push(s);
         }
     }
     assert!(names.iter().any(|s| s == ".text"), "{names:?}");
