@@ -190,6 +190,7 @@ impl Schema {
         let root = l.load_file(text, None)?;
         let mut s = l.schema;
         s.root = root;
+        s.id = s.types[root].name.clone();
         s.magic = s.types[root].seq.first().and_then(|a| a.contents.clone());
         s.compute_static_sizes();
         Ok(s)
