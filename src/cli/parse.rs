@@ -232,7 +232,11 @@ fn text(
     }
     if let Some(e) = tree.error(id) {
         writeln!(out, "{pad}  ! {e}")?;
-        errors.push((tree.path(id), e.to_string()));
+        // An instance that cannot be computed is shown where it would be; only the fields
+        // of the file (its `seq`) decide whether the file matches.
+        if info.kind != NodeKind::Error {
+            errors.push((tree.path(id), e.to_string()));
+        }
     }
     Ok(())
 }
@@ -351,7 +355,11 @@ fn json(
             e.offset,
             json_str(&e.msg)
         )?;
-        errors.push((tree.path(id), e.to_string()));
+        // An instance that cannot be computed is shown where it would be; only the fields
+        // of the file (its `seq`) decide whether the file matches.
+        if info.kind != NodeKind::Error {
+            errors.push((tree.path(id), e.to_string()));
+        }
     }
     write!(out, "}}")?;
     Ok(())

@@ -111,7 +111,11 @@ impl<S: ByteSource> Tree<S> {
         let text_like = matches!(ty, AttrType::Bytes | AttrType::Str { .. });
         // (value length, bytes consumed) for terminated bytes and strings.
         let mut term: Option<(u64, u64)> = None;
-        if let (Some(t), true) = (attr.terminator, text_like) {
+        // `strz` chosen by a switch has no `terminator` of its own.
+        let terminator = attr
+            .terminator
+            .or(matches!(ty, AttrType::Str { z: true }).then_some(0));
+        if let (Some(t), true) = (terminator, text_like) {
             let limit = region.map_or(stream_len, |r| pos + r);
             let mut at = pos;
             let mut found = None;
