@@ -209,8 +209,9 @@ fn text(
         )
     };
     let value = match &info.value {
+        // A reference to another node: its path is the type column already.
+        Some(Value::Node(_)) | None => String::new(),
         Some(v) => format!(" = {}", show(v, &info)),
-        None => String::new(),
     };
     let name = crate::cli::find::display_name(&info.name);
     writeln!(
