@@ -216,3 +216,10 @@ fn bytes_and_nested_expressions_cannot_panic() {
         assert!(t.error(v[0]).is_some(), "{e} should fail");
     }
 }
+
+#[test]
+fn a_tree_can_move_to_a_worker_thread() {
+    fn is_send<T: Send>(_: &T) {}
+    let t = tree("meta:\n  id: x\n", vec![]);
+    is_send(&t);
+}

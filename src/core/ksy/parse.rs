@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
+
 use std::sync::Arc;
 
 use super::eval::Ctx;
@@ -99,7 +99,7 @@ impl<S: ByteSource> Tree<S> {
         let data = match &self.streams[io].data {
             Data::File { base } => Data::File { base: base + start },
             Data::Owned { buf, base } => Data::Owned {
-                buf: Rc::clone(buf),
+                buf: Arc::clone(buf),
                 base: base + usize::try_from(start).unwrap_or(usize::MAX),
             },
         };

@@ -1,7 +1,6 @@
 //! Reading one field at a cursor: sizes, terminators, `contents`, `process`, switch-on,
 //! integers, floats, bit fields, strings, bytes and user types; then its `valid` checks.
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use super::eval::Ctx;
@@ -154,7 +153,7 @@ impl<S: ByteSource> Tree<S> {
             let len = out.len() as u64;
             self.streams.push(Stream {
                 data: Data::Owned {
-                    buf: Rc::new(out),
+                    buf: Arc::new(out),
                     base: 0,
                 },
                 len,

@@ -10,7 +10,7 @@
 //! parsed before it stays in the tree.
 
 use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
+
 use std::sync::Arc;
 
 use super::Limits;
@@ -134,7 +134,7 @@ pub const PREVIEW_BYTES: u64 = 4096;
 
 pub(crate) enum Data {
     File { base: u64 },
-    Owned { buf: Rc<Vec<u8>>, base: usize },
+    Owned { buf: Arc<Vec<u8>>, base: usize },
 }
 
 pub(crate) struct Stream {
