@@ -8,6 +8,7 @@ pub mod completions;
 pub mod dump;
 pub mod find;
 pub mod hint;
+pub mod parse;
 pub mod patch;
 pub mod replace;
 
@@ -87,6 +88,8 @@ pub enum Command {
     /// Print the differences of two files as ranges, insertion-aware (exit 0 same, 1 differ,
     /// 2 error).
     Cmp(cmp::CmpArgs),
+    /// Print a file's structure under a `.ksy` template, as text or JSON (exit 2 on mismatch).
+    Parse(parse::ParseArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
 }
@@ -276,6 +279,7 @@ pub fn run() -> Result<ExitCode> {
         Some(Command::Patch(a)) => patch::run(&a),
         Some(Command::Replace(a)) => replace::run(&a),
         Some(Command::Cmp(a)) => cmp::run(&a),
+        Some(Command::Parse(a)) => parse::run(&a),
         Some(Command::Completions(a)) => completions::run(&a),
         None => run_tui(&cli.open),
     }
@@ -289,6 +293,7 @@ const SUBCOMMAND_NAMES: &[&str] = &[
     "patch",
     "replace",
     "cmp",
+    "parse",
     "completions",
     "help",
 ];

@@ -12,6 +12,7 @@ pub mod expr;
 pub mod history;
 pub mod inspector;
 pub mod journal;
+pub mod ksy;
 pub mod layout;
 pub mod lines;
 pub mod mapping;
