@@ -94,8 +94,28 @@ const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// Writes a side file and fsyncs it and its folder, so it is on disk before anything else.
 pub fn write(path: &Path, kind: Kind, record: &Record, mode: u32) -> io::Result<()> {
+    write_checksummed(path, mode, |put| {
+        put(kind.magic())?;
+        put(&record.len.to_le_bytes())?;
+        put(&(record.runs.len() as u64).to_le_bytes())?;
+        for (off, bytes) in &record.runs {
+            put(&off.to_le_bytes())?;
+            put(&(bytes.len() as u64).to_le_bytes())?;
+            put(bytes)?;
+        }
+        Ok(())
+    })
+}
+
+/// Creates (or replaces) `path` with no more permission than `mode` (a side file holds the
+/// target's bytes), writes what `body` puts, then the checksum of it all, and fsyncs the
+/// file and its folder.
+fn write_checksummed(
+    path: &Path,
+    mode: u32,
+    body: impl FnOnce(&mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()>,
+) -> io::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    // The side file holds the target's bytes: give it no more permission than the target.
     let mut f = OpenOptions::new()
         .write(true)
         .create(true)
@@ -105,18 +125,10 @@ pub fn write(path: &Path, kind: Kind, record: &Record, mode: u32) -> io::Result<
     f.set_permissions(std::fs::Permissions::from_mode(mode))?;
     let mut out = io::BufWriter::new(&mut f);
     let mut h = FNV_START;
-    let mut put = |out: &mut io::BufWriter<&mut File>, b: &[u8]| -> io::Result<()> {
+    body(&mut |b: &[u8]| {
         h = fnv(h, b);
         out.write_all(b)
-    };
-    put(&mut out, kind.magic())?;
-    put(&mut out, &record.len.to_le_bytes())?;
-    put(&mut out, &(record.runs.len() as u64).to_le_bytes())?;
-    for (off, bytes) in &record.runs {
-        put(&mut out, &off.to_le_bytes())?;
-        put(&mut out, &(bytes.len() as u64).to_le_bytes())?;
-        put(&mut out, bytes)?;
-    }
+    })?;
     out.write_all(&h.to_le_bytes())?;
     out.flush()?;
     drop(out);
@@ -205,52 +217,36 @@ const LAYOUT_MAGIC: &[u8; 8] = b"MAPHEXL1";
 /// length it applies to, then each segment as a tag and its data (old-file ranges by offset,
 /// bytes in full, fills as their pattern). Closed by a checksum and fsynced like [`write`].
 pub fn write_layout(path: &Path, base_len: u64, layout: &Layout, mode: u32) -> io::Result<()> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(mode)
-        .open(path)?;
-    f.set_permissions(std::fs::Permissions::from_mode(mode))?;
-    let mut out = io::BufWriter::new(&mut f);
-    let mut h = FNV_START;
-    let mut put = |out: &mut io::BufWriter<&mut File>, b: &[u8]| -> io::Result<()> {
-        h = fnv(h, b);
-        out.write_all(b)
-    };
-    put(&mut out, LAYOUT_MAGIC)?;
-    put(&mut out, &base_len.to_le_bytes())?;
-    put(&mut out, &layout.len().to_le_bytes())?;
-    put(&mut out, &(layout.segments().len() as u64).to_le_bytes())?;
-    let mut scratch = Vec::new();
-    for seg in layout.segments() {
-        match &seg.src {
-            Source::Old { offset } => {
-                put(&mut out, &[0])?;
-                put(&mut out, &offset.to_le_bytes())?;
-                put(&mut out, &seg.len.to_le_bytes())?;
-            }
-            Source::Fill { pattern, phase } => {
-                put(&mut out, &[2])?;
-                put(&mut out, &(*phase as u64).to_le_bytes())?;
-                put(&mut out, &seg.len.to_le_bytes())?;
-                put(&mut out, &(pattern.len() as u64).to_le_bytes())?;
-                put(&mut out, pattern)?;
-            }
-            Source::Data { .. } | Source::Shared { .. } => {
-                put(&mut out, &[1])?;
-                put(&mut out, &seg.len.to_le_bytes())?;
-                let n = usize::try_from(seg.len).unwrap_or(usize::MAX);
-                put(&mut out, layout.memory_bytes(seg, 0, n, &mut scratch))?;
+    write_checksummed(path, mode, |put| {
+        put(LAYOUT_MAGIC)?;
+        put(&base_len.to_le_bytes())?;
+        put(&layout.len().to_le_bytes())?;
+        put(&(layout.segments().len() as u64).to_le_bytes())?;
+        let mut scratch = Vec::new();
+        for seg in layout.segments() {
+            match &seg.src {
+                Source::Old { offset } => {
+                    put(&[0])?;
+                    put(&offset.to_le_bytes())?;
+                    put(&seg.len.to_le_bytes())?;
+                }
+                Source::Fill { pattern, phase } => {
+                    put(&[2])?;
+                    put(&(*phase as u64).to_le_bytes())?;
+                    put(&seg.len.to_le_bytes())?;
+                    put(&(pattern.len() as u64).to_le_bytes())?;
+                    put(pattern)?;
+                }
+                Source::Data { .. } | Source::Shared { .. } => {
+                    put(&[1])?;
+                    put(&seg.len.to_le_bytes())?;
+                    let n = usize::try_from(seg.len).unwrap_or(usize::MAX);
+                    put(layout.memory_bytes(seg, 0, n, &mut scratch))?;
+                }
             }
         }
-    }
-    out.write_all(&h.to_le_bytes())?;
-    out.flush()?;
-    drop(out);
-    f.sync_all()?;
-    sync_dir(path)
+        Ok(())
+    })
 }
 
 /// Reads a layout recovery file: the file length it applies to and the layout. `None` when

@@ -5,7 +5,7 @@ use std::fs::OpenOptions;
 use std::io;
 use std::sync::Arc;
 
-use super::{DiskChange, Document, Mode, SaveError, SaveReport, SourceKind, Stamp, idx};
+use super::{Document, Mode, SaveError, SaveReport, SourceKind, Stamp, idx};
 use crate::core::layout::Layout;
 use crate::core::patch::{ManyEdit, Step};
 use crate::core::pieces::{Piece, Tree};
@@ -27,17 +27,7 @@ impl Document {
         if self.mode != Mode::CopyOnWrite || self.kind != SourceKind::File {
             return Err(SaveError::ReadOnly);
         }
-        if self.faulted() {
-            let change = self.disk_change().unwrap_or(DiskChange::Modified);
-            return Err(SaveError::Truncated(change));
-        }
-        match self.disk_change() {
-            Some(change @ (DiskChange::Replaced | DiskChange::Removed)) => {
-                return Err(SaveError::Detached(change));
-            }
-            Some(change) if !force => return Err(SaveError::ChangedOnDisk(change)),
-            _ => {}
-        }
+        self.check_disk_for_save(force)?;
         if let Some(j) = self.pending_journal() {
             return Err(SaveError::JournalPending(j));
         }

@@ -124,6 +124,23 @@ impl Document {
         self.save_inner(force, None, opts)
     }
 
+    /// What every save in place checks first: the view is not stale (a truncation fault), the
+    /// path still names the open file (even `:w!` refuses to write edits where nobody sees
+    /// them), and no other program changed it (unless `force`).
+    pub(super) fn check_disk_for_save(&self, force: bool) -> Result<(), SaveError> {
+        if self.faulted() {
+            let change = self.disk_change().unwrap_or(DiskChange::Modified);
+            return Err(SaveError::Truncated(change));
+        }
+        match self.disk_change() {
+            Some(change @ (DiskChange::Replaced | DiskChange::Removed)) => {
+                Err(SaveError::Detached(change))
+            }
+            Some(change) if !force => Err(SaveError::ChangedOnDisk(change)),
+            _ => Ok(()),
+        }
+    }
+
     fn save_inner(
         &mut self,
         force: bool,
@@ -139,19 +156,7 @@ impl Document {
         if !self.is_dirty() {
             return Ok(SaveReport::default());
         }
-        if self.faulted() {
-            let change = self.disk_change().unwrap_or(DiskChange::Modified);
-            return Err(SaveError::Truncated(change));
-        }
-        match self.disk_change() {
-            // Our handle no longer names the file at this path: writing through it would put
-            // the edits where nobody sees them. Even `:w!` is refused.
-            Some(change @ (DiskChange::Replaced | DiskChange::Removed)) => {
-                return Err(SaveError::Detached(change));
-            }
-            Some(change) if !force => return Err(SaveError::ChangedOnDisk(change)),
-            _ => {}
-        }
+        self.check_disk_for_save(force)?;
         let path = self.path.clone();
         let io_err = |source| SaveError::Io {
             path: path.clone(),
