@@ -1,6 +1,5 @@
-//! Minimal repros of what `tests/pieces_props.rs` found, one test each (the fixed ones pass;
-//! the open ones are `#[ignore]`d with the bug in the reason: `cargo test --test pieces_found
-//! -- --ignored` shows them failing).
+//! Minimal repros of what `tests/pieces_props.rs` found, one test each; all of them are
+//! fixed, and each failed before its fix.
 #![allow(clippy::unwrap_used)]
 
 use std::fs;
@@ -122,11 +121,11 @@ fn discard_does_not_wait_for_its_own_lock() {
     assert_eq!(other.mode(), Mode::ReadOnly);
 }
 
-/// A snapshot (a background search's) that outlives its document keeps the document's
-/// advisory lock: the mapping holds the open file, and with it the `flock`. Opening the file
-/// again for editing then falls back to read-only, "being edited in another maphex".
+/// A snapshot (a background search's) that outlives its document kept the document's
+/// advisory lock: the mapping held the open file description, and with it the `flock`, so
+/// opening the file again for editing fell back to read-only. The mapping now has a
+/// description of its own.
 #[test]
-#[ignore = "open bug: a snapshot's mapping keeps the closed document's lock"]
 fn a_snapshot_does_not_keep_the_lock() {
     let (_dir, path) = file(b"abc");
     let doc = open(&path, Mode::CopyOnWrite);
@@ -139,10 +138,9 @@ fn a_snapshot_does_not_keep_the_lock() {
 
 /// Same-length edits made as splices (`fill`, `replace` and `replace_many` keeping the length)
 /// of the file's own bytes leave fill and byte pieces where the file's were: the document is
-/// no longer the file in place, so the save goes to the length-changing saver (the stub here)
-/// instead of writing the changed bytes in place, as `write` of the same bytes does.
+/// no longer the file in place, so the save goes through the length-changing saver, which
+/// writes only those bytes in place (its journal makes it crash-safe).
 #[test]
-#[ignore = "open question: same-length fill/replace save through relayout, not in place"]
 fn same_length_fill_saves_in_place() {
     for how in ["fill", "replace", "replace_many"] {
         let (_dir, path) = file(b"abcdef");

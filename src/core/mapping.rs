@@ -70,6 +70,15 @@ impl DiskMap {
             return Ok(Self::from_bytes(Vec::new()));
         }
         let n = map_len(len)?;
+        // Map through a description of the file of its own (not `file`'s): a mapping keeps
+        // the open file description it was made from, and with it an advisory lock taken on
+        // it, so a snapshot (a background search's) that outlives its document would keep
+        // the document's lock. `/proc/self/fd/N` opens the same inode anew.
+        let own = {
+            use std::os::fd::AsRawFd;
+            File::open(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()
+        };
+        let file = own.as_ref().unwrap_or(file);
         // SAFETY: the mapping is read-only and shared. Rust's aliasing rules would be broken
         // only if the file changed while a `&[u8]` into it is alive; that is the documented
         // mmap contract of this module (other processes may change the bytes we show, and
