@@ -1,6 +1,6 @@
 //! The file changes under the map: another program truncates and regrows it, hundreds of
 //! times, while maphex scrolls and searches across it. maphex must survive every time (the
-//! SIGBUS guard in `src/core/mapping.rs`), say the view is stale, refuse to save in place
+//! SIGBUS guard in `src/core/mapping/`), say the view is stale, refuse to save in place
 //! from it, keep the unsaved edits (`:w PATH` still has them), reload on `:e!`, and give the
 //! terminal back at exit.
 //!

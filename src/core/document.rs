@@ -622,7 +622,7 @@ impl Document {
     }
 
     /// True when another process truncated the file under the mapping and pages past the new
-    /// end were replaced by zeros (see the SIGBUS guard in `mapping.rs`): the view is stale and
+    /// end were replaced by zeros (see the SIGBUS guard in `core/mapping`): the view is stale and
     /// saving in place is refused until a reload (`discard`).
     pub fn faulted(&self) -> bool {
         self.disk.faulted() || self.view.as_ref().is_some_and(ViewMap::faulted)

@@ -20,7 +20,7 @@ mod read;
 mod rename;
 mod schedule;
 mod spec;
-mod sys;
+use crate::core::mapping::sys;
 
 use std::fs::{self, File};
 use std::io;

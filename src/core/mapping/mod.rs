@@ -34,6 +34,8 @@
 //! chains to std's handler, which kills on the second fault), hence raw `sigaction`. A fault
 //! outside every registered region is passed to the previous handler as before.
 
+pub(crate) mod sys;
+
 use std::fs::File;
 use std::io;
 use std::os::fd::AsRawFd;

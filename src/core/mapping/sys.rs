@@ -1,9 +1,10 @@
 //! The system calls the saver needs that `std` does not offer: free space, `access(2)`,
 //! `fallocate`, `copy_file_range`, `fchown`, extended attributes and the file size limit.
 //!
-//! The only `unsafe` of the saver lives here (as the mapping's lives in `mapping.rs`): each
+//! Part of the mapping module so that all of the core's `unsafe` stays in one place: each
 //! block is one libc call on a valid descriptor and buffers whose lengths are passed with
-//! them, and every result is turned into an `io::Result` at once.
+//! them, and every result is turned into an `io::Result` at once. Used by the
+//! length-changing saver (`core::relayout`).
 
 use std::ffi::{CString, OsStr};
 use std::fs::File;
