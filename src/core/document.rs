@@ -664,7 +664,9 @@ impl Document {
 
 mod edit;
 mod error;
+mod many;
 mod note;
+mod recovery;
 mod resave;
 mod save;
 mod snapshot;
