@@ -246,3 +246,17 @@ fn a_million_records_unfold_without_being_parsed() {
     assert_eq!(s.app.cursor(), 7_999_992);
     assert!(s.app.structure().unwrap().node_count() < 400);
 }
+
+#[test]
+fn snapshot_of_the_pane_over_a_small_png() {
+    let (_d, _p, mut s) = session(&png(), (120, 20));
+    typ(&mut s, "t");
+    cmd(&mut s, "0x11");
+    let buf = screen(&s);
+    // The pane only (its columns on the right), without the temporary path in the status.
+    let x0 = 120 - s.app.structure_width().unwrap();
+    let pane: String = (0..18)
+        .map(|y| (x0..120).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect();
+    insta::assert_snapshot!("structure_pane_png_120x20", pane);
+}
