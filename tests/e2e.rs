@@ -780,7 +780,7 @@ fn help_overlay_scrolls_to_every_line_at_80x24() {
     let last = "background of selected bytes";
     // Scroll one line at a time, waiting for each step to be drawn, until the last line.
     let mut seen = t.text();
-    for _ in 0..200 {
+    for _ in 0..400 {
         if seen.contains(last) {
             break;
         }

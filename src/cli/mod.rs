@@ -72,6 +72,11 @@ pub struct OpenArgs {
     /// No colours (also when `NO_COLOR` is set).
     #[arg(long)]
     pub no_color: bool,
+    /// Show the first file's structure with this `.ksy` template (a path, or the name of a
+    /// bundled or installed one: png, zip, elf, bmp, wav, gif); without it, a template that
+    /// matches the file is announced and `t` shows it.
+    #[arg(long, value_name = "PATH|NAME", value_hint = clap::ValueHint::FilePath)]
+    pub template: Option<String>,
 }
 
 /// Subcommands.
@@ -327,6 +332,7 @@ fn plain_open(mut args: impl Iterator<Item = std::ffi::OsString>) -> Option<Open
         config: None,
         print_config: false,
         no_color: false,
+        template: None,
     })
 }
 
@@ -396,11 +402,25 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
     for f in &failed {
         let _ = writeln!(std::io::stderr(), "maphex: {f}");
     }
+    let template = match (&args.template, docs.first()) {
+        (Some(spec), Some(doc)) => Some(
+            crate::tui::structure::load(
+                &crate::tui::structure::library(),
+                doc,
+                &crate::tui::structure::TemplateSpec::Named(spec.clone()),
+            )
+            .map_err(anyhow::Error::msg)?,
+        ),
+        _ => None,
+    };
     let opened = docs.len();
     let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let flags = flag_values(args);
     crate::tui::runtime::run(docs, open_config, stdin, |app| {
         app.no_color = no_color;
+        if let Some(t) = &template {
+            app.set_template(t);
+        }
         // The file's options, then the flags' (which win); the mode was used to open.
         let mut refused = config.apply(app);
         refused.extend(settings::apply_all(app, &flags));

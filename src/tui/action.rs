@@ -20,6 +20,8 @@ pub enum KeyMode {
     Prompt,
     /// The search pane has focus (keys it does not take go to normal mode).
     SearchPane,
+    /// The structure pane has focus (keys it does not take go to normal mode).
+    Structure,
     /// The help overlay is shown (any key it does not take closes it).
     Help,
     /// After `m` or `'`: the next letter names the mark (any other key cancels).
@@ -30,11 +32,12 @@ pub enum KeyMode {
 
 impl KeyMode {
     /// Every mode, in the order the help, the README and the config example list them.
-    pub const ALL: [KeyMode; 7] = [
+    pub const ALL: [KeyMode; 8] = [
         KeyMode::Normal,
         KeyMode::Edit,
         KeyMode::Prompt,
         KeyMode::SearchPane,
+        KeyMode::Structure,
         KeyMode::Help,
         KeyMode::Mark,
         KeyMode::ConfirmQuit,
@@ -49,6 +52,7 @@ impl KeyMode {
             KeyMode::Edit => "edit_mode",
             KeyMode::Prompt => "prompt",
             KeyMode::SearchPane => "match_list",
+            KeyMode::Structure => "structure_pane",
             KeyMode::Help => "help_overlay",
             KeyMode::Mark => "mark",
             KeyMode::ConfirmQuit => "confirm_quit",
@@ -74,6 +78,10 @@ impl KeyMode {
                  earlier lines of the same prompt"
             }
             KeyMode::SearchPane => "the search pane, while it has focus (other keys work as usual)",
+            KeyMode::Structure => {
+                "the structure pane, while it has focus (other keys work as usual; moving selects \
+                 the field's bytes in the hex pane)"
+            }
             KeyMode::Help => "this help (any other key closes it)",
             KeyMode::Mark => "after m or ': a letter names the mark",
             KeyMode::ConfirmQuit => {
@@ -122,6 +130,7 @@ pub enum Action {
     ToggleInspector,
     ToggleLineView,
     CycleEncoding,
+    ToggleStructure,
     // Edit mode.
     EditBack,
     EditDelete,
@@ -153,6 +162,18 @@ pub enum Action {
     PaneLast,
     PaneJump,
     PaneLeave,
+    // Structure pane.
+    TreeDown,
+    TreeUp,
+    TreePageDown,
+    TreePageUp,
+    TreeFirst,
+    TreeLast,
+    TreeUnfold,
+    TreeFold,
+    TreeToggle,
+    TreeEdit,
+    TreeLeave,
     // Help overlay.
     HelpDown,
     HelpUp,
@@ -242,6 +263,7 @@ Normal {
     ToggleInspector, "inspector", "show or hide the data inspector (:set endian be|le)", ["I"], false;
     ToggleLineView, "line_view", "switch between the hex view and the text line view", ["T"], false;
     CycleEncoding, "encoding", "cycle the text pane's encoding: UTF-8, ASCII, Latin-1", ["E"], false;
+    ToggleStructure, "structure", "structure pane (a .ksy template's tree): show it and focus it, or hide it (:template NAME chooses)", ["t"], false;
 }
 Edit {
     EditBack, "back", "INS: delete the byte before the cursor (or a half-typed one); OVR: move back without deleting", ["Backspace"], false;
@@ -276,6 +298,19 @@ SearchPane {
     PaneLast, "last", "select the last match listed", ["G", "End"], false;
     PaneJump, "jump", "go to the selected match", ["Enter"], false;
     PaneLeave, "leave", "give the focus back to the hex view", ["Tab"], false;
+}
+Structure {
+    TreeDown, "down", "select the next row (the hex cursor goes to its field)", ["j", "Down"], false;
+    TreeUp, "up", "select the previous row", ["k", "Up"], false;
+    TreePageDown, "page_down", "select one screen of rows further", ["PageDown", "C-f"], false;
+    TreePageUp, "page_up", "select one screen of rows back", ["PageUp", "C-b"], false;
+    TreeFirst, "first", "select the first row", ["g", "Home"], false;
+    TreeLast, "last", "select the last row", ["G", "End"], false;
+    TreeUnfold, "unfold", "unfold a type or array (on an unfolded one, go to its first field)", ["l", "Right"], false;
+    TreeFold, "fold", "fold it (on a folded one or a value, go to its parent)", ["h", "Left"], false;
+    TreeToggle, "toggle", "fold or unfold; on a value, edit it", ["Enter"], false;
+    TreeEdit, "edit", "edit the value: the : prompt as :field VALUE, prefilled", ["e"], false;
+    TreeLeave, "leave", "give the focus back to the hex view", ["Tab", "Esc"], false;
 }
 Help {
     HelpDown, "down", "scroll down one line", ["j", "Down"], false;

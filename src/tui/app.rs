@@ -163,6 +163,8 @@ pub struct App {
     pub histories: Histories,
     /// The candidates of the last Tab in the `:` prompt (`tui::complete`).
     pub wildmenu: Option<crate::tui::wildmenu::Wildmenu>,
+    /// Each view's template tree (`tui::structure`).
+    pub(crate) structures: crate::tui::structure::Structures,
 }
 
 /// How bytes are copied.
@@ -239,6 +241,7 @@ impl App {
             colors: crate::tui::theme::Colors::default(),
             histories: Histories::default(),
             wildmenu: None,
+            structures: crate::tui::structure::Structures::default(),
         }
     }
 
@@ -336,7 +339,12 @@ impl App {
     /// The layout for the whole screen, before panels take their rows.
     pub fn full_layout(&self) -> Layout {
         let (w, h) = self.size;
-        Layout::new(w, h, self.doc().len(), self.cols, &self.settings)
+        // The structure pane takes columns on the right of the data rows only.
+        let data_w = w - self.structure_width().unwrap_or(0);
+        Layout {
+            width: w,
+            ..Layout::new(data_w, h, self.doc().len(), self.cols, &self.settings)
+        }
     }
 
     /// The layout of the data rows: the full layout less the rows the panels take.

@@ -301,6 +301,20 @@ pub static COMMAND_TABLE: &[Command] = &[
         run: App::recover,
     },
     Command {
+        names: &["template", "tpl"],
+        args: "[NAME|PATH|off]",
+        doc: "parse the file with a .ksy template (bundled or in ~/.config/maphex/templates) and show the structure pane; alone: find one for this file; off: close it",
+        completes: Completes::Path,
+        run: App::template_command,
+    },
+    Command {
+        names: &["field"],
+        args: "VALUE",
+        doc: "write VALUE into the field selected in the structure pane, in its encoding (decimal, 0x hex, an enum name, a string of the same length); one undo step",
+        completes: Completes::Nothing,
+        run: App::field_command,
+    },
+    Command {
         names: &["set"],
         args: "[NAME [VALUE] | NAME?]",
         doc: "set an option (see Settings); NAME? shows it, :set alone lists them all",

@@ -122,7 +122,7 @@ impl App {
                 }
                 None
             }
-            (KeyMode::SearchPane | KeyMode::Normal, None) => {
+            (KeyMode::SearchPane | KeyMode::Structure | KeyMode::Normal, None) => {
                 if let Some(action) = self.keymap.lookup(key) {
                     self.action(action)
                 } else {
@@ -148,6 +148,7 @@ impl App {
             InputMode::Normal if self.view().search.pane_open && self.view().search.pane_focus => {
                 KeyMode::SearchPane
             }
+            InputMode::Normal if self.structure_focused() => KeyMode::Structure,
             InputMode::Normal => KeyMode::Normal,
         }
     }
@@ -165,6 +166,7 @@ impl App {
                 self.pane_action(action);
                 return None;
             }
+            KeyMode::Structure => return self.structure_action(action),
             KeyMode::Mark => {
                 self.pending = None;
                 self.info("mark cancelled");
@@ -231,6 +233,9 @@ impl App {
             Action::FileStart => self.jump_to(0),
             Action::FileEnd => self.jump_to(self.max_cursor()),
             Action::SwitchPane => {
+                if self.tab_to_structure() {
+                    return None;
+                }
                 if self.settings.line_view {
                     self.info("the line view edits as text; T returns to the hex view");
                     return None;
@@ -331,6 +336,7 @@ impl App {
                 self.scroll_to_cursor();
             }
             Action::ToggleLineView => return self.toggle_line_view(),
+            Action::ToggleStructure => return self.toggle_structure(),
             Action::CycleEncoding => {
                 self.settings.encoding = self.settings.encoding.next();
                 self.info(format!("text pane: {}", self.settings.encoding.label()));
@@ -364,6 +370,17 @@ impl App {
             | Action::PaneLast
             | Action::PaneJump
             | Action::PaneLeave
+            | Action::TreeDown
+            | Action::TreeUp
+            | Action::TreePageDown
+            | Action::TreePageUp
+            | Action::TreeFirst
+            | Action::TreeLast
+            | Action::TreeUnfold
+            | Action::TreeFold
+            | Action::TreeToggle
+            | Action::TreeEdit
+            | Action::TreeLeave
             | Action::HelpDown
             | Action::HelpUp
             | Action::HelpPageDown

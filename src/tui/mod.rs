@@ -28,6 +28,8 @@ pub mod search_worker;
 pub mod selection;
 pub mod settings;
 pub mod stdin_worker;
+pub mod structure;
+pub mod structure_app;
 pub mod subst_worker;
 pub mod substitute;
 pub mod theme;

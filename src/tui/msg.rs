@@ -140,6 +140,15 @@ pub enum Msg {
         /// What to do when every one was kept.
         then: Then,
     },
+    /// What [`Effect::Template`] loaded.
+    Template {
+        /// For which view.
+        view: ViewId,
+        /// The template, or why there is none.
+        result: Result<crate::core::ksy::Template, String>,
+        /// Looked for on open (quiet).
+        auto: bool,
+    },
     /// SIGTERM or SIGHUP: keep unsaved edits and leave.
     Terminate,
 }
@@ -204,6 +213,8 @@ pub enum Effect {
         /// Rebuild the line index too.
         refresh_lines: bool,
     },
+    /// Load a structure template for a view (`Msg::Template` brings it).
+    Template(crate::tui::structure::TemplateRequest),
     /// Several effects, in order.
     Batch(Vec<Effect>),
     /// Put text on the system clipboard (OSC 52).

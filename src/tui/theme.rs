@@ -134,6 +134,16 @@ impl Theme {
         }
     }
 
+    /// A byte of the field selected in the structure pane.
+    pub fn field(self, base: Style) -> Style {
+        if self.color {
+            base.bg(Color::Rgb(30, 70, 50))
+                .add_modifier(Modifier::UNDERLINED)
+        } else {
+            base.add_modifier(Modifier::UNDERLINED)
+        }
+    }
+
     /// A selected byte.
     pub fn selected(self, base: Style) -> Style {
         if self.color {

@@ -90,9 +90,14 @@ impl App {
             }
             Msg::Recovered { action, result } => self.on_recovered(action, result),
             Msg::Kept { results, then } => self.on_kept(results, then),
+            Msg::Template { view, result, auto } => {
+                self.on_template(view, result, auto);
+                None
+            }
             Msg::Terminate => Some(Effect::Shutdown),
         };
         self.follow_edits();
+        self.structure_refresh();
         let mut out = Vec::new();
         if let Some(e) = direct {
             out.push(e);

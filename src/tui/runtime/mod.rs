@@ -150,10 +150,31 @@ impl Session {
                 self.exit_note = self.save_recovery();
                 self.quit = true;
             }
+            Effect::SideFiles(view) => {
+                // A template for the file is looked for first, quietly: the side files'
+                // message, if any, is the one left on the line.
+                self.effect(Effect::Template(crate::tui::structure::TemplateRequest {
+                    view,
+                    spec: crate::tui::structure::TemplateSpec::Detect,
+                    auto: true,
+                }));
+                self.file_effect(Effect::SideFiles(view));
+            }
+            Effect::Template(req) => {
+                if let Some(i) = self.app.index_of(req.view) {
+                    let lib = crate::tui::structure::library();
+                    let doc = self.app.views()[i].doc();
+                    let result = crate::tui::structure::load(&lib, doc, &req.spec);
+                    self.update(Msg::Template {
+                        view: req.view,
+                        result,
+                        auto: req.auto,
+                    });
+                }
+            }
             e @ (Effect::Keep { .. }
             | Effect::SaveViews { .. }
             | Effect::Open(_)
-            | Effect::SideFiles(_)
             | Effect::Forget(_)
             | Effect::CheckDisk
             | Effect::Save { .. }

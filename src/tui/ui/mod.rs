@@ -10,6 +10,7 @@ pub mod message;
 pub mod model;
 pub mod search_pane;
 pub mod status;
+pub mod structure_pane;
 pub mod text_pane;
 
 use std::ops::Range;
@@ -31,6 +32,8 @@ pub const MATCH: u8 = 2;
 pub const CURRENT: u8 = 4;
 /// The byte is selected.
 pub const SELECTED: u8 = 8;
+/// The byte is in the field selected in the structure pane.
+pub const FIELD: u8 = 16;
 
 /// The bytes on screen and what is special about each.
 pub struct Visible<'a> {
@@ -88,6 +91,9 @@ pub fn visible<'a>(s: &Screen<'a>) -> Visible<'a> {
     if let Some(sel) = s.selection.clone() {
         mark(&mut flags, start, sel, SELECTED);
     }
+    if let Some(r) = s.structure.and_then(|(st, _)| st.field.clone()) {
+        mark(&mut flags, start, r, FIELD);
+    }
     Visible {
         start,
         bytes,
@@ -103,6 +109,9 @@ pub fn byte_style(theme: Theme, base: Style, flags: u8) -> Style {
     }
     if flags & CURRENT != 0 {
         st = theme.current_match(st);
+    }
+    if flags & FIELD != 0 {
+        st = theme.field(st);
     }
     if flags & SELECTED != 0 {
         st = theme.selected(st);
@@ -169,6 +178,9 @@ pub fn render_screen(buf: &mut Buffer, s: &Screen) {
         let vis = visible(s);
         hex_pane::render(buf, s, &vis);
         text_pane::render(buf, s, &vis);
+    }
+    if let Some((st, width)) = s.structure {
+        structure_pane::render(buf, s, st, width);
     }
     if s.view.search.pane_open {
         search_pane::render(buf, s);

@@ -49,6 +49,8 @@ pub struct Screen<'a> {
     pub log: Option<(&'static str, Vec<(String, String)>)>,
     /// The focused buffer's number (from 1) and how many are open.
     pub buffers: (usize, usize),
+    /// The structure pane, when shown, and its width.
+    pub structure: Option<(&'a crate::tui::structure::Structure, u16)>,
 }
 
 impl<'a> Screen<'a> {
@@ -87,6 +89,7 @@ impl<'a> Screen<'a> {
                 (title, app.overlay_text())
             }),
             buffers: (app.focus_index() + 1, app.views().len()),
+            structure: app.structure().zip(app.structure_width()),
         }
     }
 

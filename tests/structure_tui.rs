@@ -1,0 +1,262 @@
+//! The structure pane, headless: a PNG built byte by byte here, opened in a `Session`; the
+//! pane's rows, folding, the hex cursor following the tree and the tree following the hex
+//! cursor, editing a field (bytes on disk after `:w`, undo), laziness over a million records,
+//! errors, and a narrow terminal.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+use support::{cmd, key, message, open, typ};
+
+use maphex::core::document::Mode;
+use maphex::tui::harness::{screen, text};
+use maphex::tui::input::KeyCode;
+use maphex::tui::runtime::Session;
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut c = 0xffff_ffffu32;
+    for &b in data {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 == 1 {
+                (c >> 1) ^ 0xedb8_8320
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
+
+fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut v = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
+    v.extend_from_slice(kind);
+    v.extend_from_slice(data);
+    let mut c = kind.to_vec();
+    c.extend_from_slice(data);
+    v.extend_from_slice(&crc32(&c).to_be_bytes());
+    v
+}
+
+/// Signature, IHDR 640×480 (width at 16..20), tEXt, IDAT, IEND.
+fn png() -> Vec<u8> {
+    let mut f = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = 640u32.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&480u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    f.extend(chunk(b"IHDR", &ihdr));
+    f.extend(chunk(b"tEXt", b"Title\0a\x1b[31mred"));
+    f.extend(chunk(b"IDAT", &[1, 2, 3]));
+    f.extend(chunk(b"IEND", &[]));
+    f
+}
+
+fn session(bytes: &[u8], size: (u16, u16)) -> (tempfile::TempDir, std::path::PathBuf, Session) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("image.png");
+    std::fs::write(&path, bytes).unwrap();
+    let s = Session::new(open(&path, Mode::CopyOnWrite), size);
+    (dir, path, s)
+}
+
+fn shown(s: &Session) -> String {
+    text(&screen(s))
+}
+
+fn sel_path(s: &Session) -> String {
+    s.app.structure().unwrap().path.clone()
+}
+
+#[test]
+fn a_png_is_announced_on_open_and_t_shows_its_tree() {
+    let (_d, _p, mut s) = session(&png(), (120, 30));
+    assert_eq!(message(&s), "template png found: t shows the structure");
+    assert!(s.app.structure_width().is_none(), "not opened by itself");
+    typ(&mut s, "t");
+    let sc = shown(&s);
+    assert!(s.app.structure_focused());
+    assert!(sc.contains("signature"), "{sc}");
+    assert!(sc.contains("▸ chunks"), "arrays folded: {sc}");
+    assert!(sc.contains("[…]"), "not parsed yet: {sc}");
+    // Unfold chunks, then the first chunk: its fields show.
+    typ(&mut s, "jl");
+    let sc = shown(&s);
+    assert!(sc.contains("▾ chunks") && sc.contains("▸ [0]"), "{sc}");
+    typ(&mut s, "jl");
+    let sc = shown(&s);
+    assert!(sc.contains("length") && sc.contains("13 (0xd)"), "{sc}");
+    assert!(sc.contains("\"IHDR\""), "{sc}");
+    // h folds it again, h again goes to its parent.
+    typ(&mut s, "h");
+    assert!(!shown(&s).contains("length"));
+    typ(&mut s, "h");
+    assert_eq!(sel_path(&s), "chunks");
+}
+
+#[test]
+fn moving_in_the_tree_moves_the_hex_cursor_and_back() {
+    let (_d, _p, mut s) = session(&png(), (120, 30));
+    typ(&mut s, "t");
+    typ(&mut s, "jljl"); // chunks[0] unfolded, selected
+    typ(&mut s, "jjj"); // length, type, data
+    assert_eq!(sel_path(&s), "chunks[0].data");
+    assert_eq!(s.app.cursor(), 16);
+    typ(&mut s, "lj"); // data unfolded, width
+    assert_eq!(sel_path(&s), "chunks[0].data.width");
+    assert_eq!(s.app.cursor(), 16);
+    assert_eq!(s.app.structure().unwrap().field, Some(16..20));
+    typ(&mut s, "j");
+    assert_eq!(sel_path(&s), "chunks[0].data.height");
+    assert_eq!(s.app.cursor(), 20);
+    // Tab gives the keys back to the hex pane; moving there selects the innermost field.
+    key(&mut s, KeyCode::Tab);
+    assert!(!s.app.structure_focused());
+    cmd(&mut s, "0x1a");
+    assert_eq!(sel_path(&s), "chunks[0].data.compression_method");
+    cmd(&mut s, "0x26");
+    assert_eq!(sel_path(&s), "chunks[1].type");
+    assert!(shown(&s).contains("▾ [1]"), "the path to it unfolds");
+}
+
+#[test]
+fn strings_are_escaped_in_the_pane() {
+    let (_d, _p, mut s) = session(&png(), (160, 30));
+    typ(&mut s, "t");
+    cmd(&mut s, "0x36"); // in tEXt's text
+    let sc = shown(&s);
+    assert!(!sc.contains('\x1b'), "{sc}");
+    assert!(sc.contains("\\u{1b}[31mred"), "{sc}");
+}
+
+#[test]
+fn editing_ihdr_width_writes_big_endian_bytes_and_undo_restores() {
+    let (_d, path, mut s) = session(&png(), (120, 30));
+    typ(&mut s, "t");
+    cmd(&mut s, "0x11"); // the tree keeps the keys
+    assert_eq!(sel_path(&s), "chunks[0].data.width");
+    typ(&mut s, "e");
+    let line = match &s.app.mode {
+        maphex::tui::app::InputMode::Prompt(p) => p.text().to_string(),
+        m => panic!("{m:?}"),
+    };
+    assert_eq!(line, "field 640");
+    key(&mut s, KeyCode::Backspace);
+    key(&mut s, KeyCode::Backspace);
+    key(&mut s, KeyCode::Backspace);
+    typ(&mut s, "1025");
+    key(&mut s, KeyCode::Enter);
+    assert!(
+        message(&s).contains("chunks[0].data.width set to 1025"),
+        "{}",
+        message(&s)
+    );
+    assert_eq!(sel_path(&s), "chunks[0].data.width", "the selection stays");
+    assert!(shown(&s).contains("1025 (0x4"), "{}", shown(&s));
+    cmd(&mut s, "w");
+    let disk = std::fs::read(&path).unwrap();
+    assert_eq!(&disk[16..20], &1025u32.to_be_bytes());
+    typ(&mut s, "u");
+    assert!(shown(&s).contains("640 (0x28"), "{}", shown(&s));
+    cmd(&mut s, "w");
+    assert_eq!(std::fs::read(&path).unwrap(), png());
+}
+
+#[test]
+fn an_enum_is_set_by_name_and_a_bad_value_is_refused() {
+    let (_d, _p, mut s) = session(&png(), (120, 30));
+    typ(&mut s, "t");
+    cmd(&mut s, "0x19"); // color_type
+    assert_eq!(sel_path(&s), "chunks[0].data.color_type");
+    cmd(&mut s, "field nonsense");
+    assert!(
+        message(&s).starts_with("cannot set chunks[0].data.color_type"),
+        "{}",
+        message(&s)
+    );
+    cmd(&mut s, "field greyscale");
+    assert!(shown(&s).contains("greyscale"), "{}", shown(&s));
+}
+
+#[test]
+fn read_only_refuses_an_edit_with_the_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ro.png");
+    std::fs::write(&path, png()).unwrap();
+    let mut s = Session::new(open(&path, Mode::ReadOnly), (120, 30));
+    typ(&mut s, "t");
+    cmd(&mut s, "0x11");
+    cmd(&mut s, "field 1");
+    assert!(message(&s).contains("read-only"), "{}", message(&s));
+}
+
+#[test]
+fn template_errors_and_off() {
+    let (_d, _p, mut s) = session(&png(), (120, 30));
+    cmd(&mut s, "template nonexistent");
+    assert!(message(&s).contains("nonexistent"), "{}", message(&s));
+    assert!(s.app.structure_width().is_none());
+    cmd(&mut s, "template png");
+    assert!(s.app.structure_width().is_some());
+    cmd(&mut s, "template off");
+    assert!(s.app.structure().is_none());
+}
+
+#[test]
+fn a_narrow_terminal_hides_the_pane_with_a_message() {
+    let (_d, _p, mut s) = session(&png(), (60, 20));
+    typ(&mut s, "t");
+    assert!(s.app.structure_width().is_none());
+    assert!(
+        message(&s).contains("too narrow for the structure pane"),
+        "{}",
+        message(&s)
+    );
+    assert!(!shown(&s).contains("signature"));
+    s.input(maphex::tui::input::Input::Resize(120, 20));
+    assert!(shown(&s).contains("signature"));
+}
+
+#[test]
+fn a_million_records_unfold_without_being_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    let ksy = dir.path().join("recs.ksy");
+    std::fs::write(
+        &ksy,
+        "meta:\n  id: recs\n  endian: le\nseq:\n  - id: recs\n    type: rec\n    repeat: expr\n    repeat-expr: 1000000\ntypes:\n  rec:\n    seq:\n      - id: a\n        type: u4\n      - id: b\n        type: u4\n",
+    )
+    .unwrap();
+    let path = dir.path().join("recs.bin");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(8_000_000)
+        .unwrap();
+    let mut s = Session::new(open(&path, Mode::CopyOnWrite), (120, 30));
+    cmd(&mut s, &format!("template {}", ksy.display()));
+    typ(&mut s, "l");
+    let sc = shown(&s);
+    assert!(
+        sc.contains("[1000000]") && sc.contains("[0]") && sc.contains("[20]"),
+        "{sc}"
+    );
+    let made = s.app.structure().unwrap().node_count();
+    assert!(made < 200, "{made} nodes made for one screen");
+    // The end is indexed, not read.
+    typ(&mut s, "G");
+    assert!(shown(&s).contains("[999999]"));
+    assert_eq!(s.app.cursor(), 7_999_992);
+    assert!(s.app.structure().unwrap().node_count() < 400);
+}
+
+#[test]
+fn snapshot_of_the_pane_over_a_small_png() {
+    let (_d, _p, mut s) = session(&png(), (120, 20));
+    typ(&mut s, "t");
+    cmd(&mut s, "0x11");
+    let buf = screen(&s);
+    // The pane only (its columns on the right), without the temporary path in the status.
+    let x0 = 120 - s.app.structure_width().unwrap();
+    let pane: String = (0..18)
+        .map(|y| (x0..120).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect();
+    insta::assert_snapshot!("structure_pane_png_120x20", pane);
+}
