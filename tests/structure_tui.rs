@@ -55,7 +55,9 @@ fn session(bytes: &[u8], size: (u16, u16)) -> (tempfile::TempDir, std::path::Pat
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("image.png");
     std::fs::write(&path, bytes).unwrap();
-    let s = Session::new(open(&path, Mode::CopyOnWrite), size);
+    let mut s = Session::new(open(&path, Mode::CopyOnWrite), size);
+    // The template is looked for after the first frame: the loop pumps, so does the test.
+    s.pump();
     (dir, path, s)
 }
 

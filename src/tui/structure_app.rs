@@ -208,8 +208,16 @@ impl App {
                 if self.structures.get(view).is_none() {
                     let st = Structure::new(&t, self.views()[i].doc());
                     self.structures.set(view, st);
+                    // Said only over a plain message: a warning from opening (a journal, a
+                    // recovery file, read-only) stays on the line.
                     self.in_view(i, |app| {
-                        app.info(format!("template {} found: t shows the structure", t.name));
+                        let plain = app
+                            .message
+                            .as_ref()
+                            .is_none_or(|(_, sev)| *sev == crate::tui::app::Severity::Info);
+                        if plain {
+                            app.info(format!("template {} found: t shows the structure", t.name));
+                        }
                     });
                 }
             }

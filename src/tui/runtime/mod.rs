@@ -58,6 +58,8 @@ pub struct Session {
     stdin_lines_at: Option<Instant>,
     /// An effect asked to leave.
     quit: bool,
+    /// Work put off until after the first frame (looking for a template on open).
+    deferred: Vec<Effect>,
 }
 
 impl Drop for Session {
@@ -107,6 +109,7 @@ impl Session {
             stdin: None,
             stdin_lines_at: None,
             quit: false,
+            deferred: Vec::new(),
             app,
             last_disk_check: None,
             clipboard: Vec::new(),
@@ -151,13 +154,15 @@ impl Session {
                 self.quit = true;
             }
             Effect::SideFiles(view) => {
-                // A template for the file is looked for first, quietly: the side files'
-                // message, if any, is the one left on the line.
-                self.effect(Effect::Template(crate::tui::structure::TemplateRequest {
-                    view,
-                    spec: crate::tui::structure::TemplateSpec::Detect,
-                    auto: true,
-                }));
+                // A template for the file is looked for after the first frame (it parses the
+                // templates, which the first frame should not wait for), quietly: it leaves
+                // its message only when the side files had none to say.
+                self.deferred
+                    .push(Effect::Template(crate::tui::structure::TemplateRequest {
+                        view,
+                        spec: crate::tui::structure::TemplateSpec::Detect,
+                        auto: true,
+                    }));
                 self.file_effect(Effect::SideFiles(view));
             }
             Effect::Template(req) => {
@@ -276,6 +281,10 @@ impl Session {
     /// Takes what the workers reported; returns true when anything changed.
     pub fn pump(&mut self) -> bool {
         let mut changed = self.pump_stdin();
+        for e in std::mem::take(&mut self.deferred) {
+            changed = true;
+            self.effect(e);
+        }
         for msg in self.workers.drain() {
             changed = true;
             self.update(msg);
