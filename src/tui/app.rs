@@ -163,6 +163,8 @@ pub struct App {
     pub histories: Histories,
     /// The candidates of the last Tab in the `:` prompt (`tui::complete`).
     pub wildmenu: Option<crate::tui::wildmenu::Wildmenu>,
+    /// The compare view (`tui::diff_view`).
+    pub diff: crate::tui::diff_view::DiffState,
 }
 
 /// How bytes are copied.
@@ -239,6 +241,7 @@ impl App {
             colors: crate::tui::theme::Colors::default(),
             histories: Histories::default(),
             wildmenu: None,
+            diff: crate::tui::diff_view::DiffState::default(),
         }
     }
 
@@ -335,6 +338,10 @@ impl App {
 
     /// The layout for the whole screen, before panels take their rows.
     pub fn full_layout(&self) -> Layout {
+        // The compare view: the focused side's pane.
+        if let Some(l) = self.diff_layout() {
+            return l;
+        }
         let (w, h) = self.size;
         Layout::new(w, h, self.doc().len(), self.cols, &self.settings)
     }

@@ -140,6 +140,8 @@ pub enum Msg {
         /// What to do when every one was kept.
         then: Then,
     },
+    /// The compare view's comparison reported.
+    Diff(crate::tui::diff_worker::DiffMsg),
     /// SIGTERM or SIGHUP: keep unsaved edits and leave.
     Terminate,
 }
@@ -204,6 +206,11 @@ pub enum Effect {
         /// Rebuild the line index too.
         refresh_lines: bool,
     },
+    /// Compare two documents (or a region of them) in the background for the compare view
+    /// (it replaces the running comparison).
+    Compare(Box<crate::tui::diff_worker::CompareJob>),
+    /// Stop the compare view's comparison.
+    StopCompare,
     /// Several effects, in order.
     Batch(Vec<Effect>),
     /// Put text on the system clipboard (OSC 52).

@@ -40,7 +40,13 @@ impl App {
                 None
             }
             Msg::Loaded { path, result } => {
+                let ok = result.is_ok();
                 self.on_loaded(&path, result);
+                self.diff_loaded(ok);
+                None
+            }
+            Msg::Diff(m) => {
+                self.on_diff(m);
                 None
             }
             Msg::SavedViews { results, then } => self.on_saved_views(results, then),
@@ -93,6 +99,7 @@ impl App {
             Msg::Terminate => Some(Effect::Shutdown),
         };
         self.follow_edits();
+        self.diff_sync();
         let mut out = Vec::new();
         if let Some(e) = direct {
             out.push(e);
