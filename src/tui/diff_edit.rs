@@ -45,7 +45,11 @@ impl App {
             self.error("no difference under the cursor: ]c goes to the next one");
             return None;
         };
-        let (from, to) = if put { (side, other(side)) } else { (other(side), side) };
+        let (from, to) = if put {
+            (side, other(side))
+        } else {
+            (other(side), side)
+        };
         let (src, dst) = (range_of(d, from), range_of(d, to));
         let (src_id, dst_id) = (c.id(from), c.id(to));
         let (si, di) = (self.index_of(src_id)?, self.index_of(dst_id)?);
@@ -64,7 +68,10 @@ impl App {
                 let n = crate::tui::update::plural(src.end - src.start, "byte");
                 let name = self.buffer_name(di);
                 let what = if put { "put" } else { "obtained" };
-                self.info(format!("{what} {n} into {name} at 0x{:x} (u there undoes it)", dst.start));
+                self.info(format!(
+                    "{what} {n} into {name} at 0x{:x} (u there undoes it)",
+                    dst.start
+                ));
             }
             Err(e) => self.error(crate::tui::hint::edit(&e)),
         }

@@ -70,8 +70,8 @@ impl App {
 
     pub(crate) fn key(&mut self, key: Key) -> Option<Effect> {
         // The second key of `]c`, `[c`, `do`, `dp` in the compare view.
-        if let Some(effect) = self.diff_chord_key(key) {
-            return effect;
+        if self.diff.chord.is_some() {
+            return self.diff_chord_key(key);
         }
         // A terminal sends Esc followed quickly by a key as Alt+key; in edit mode and prompts,
         // where Alt chords mean nothing, read it as the two keys the user typed (vim does too).

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod complete;
 pub mod config;
 pub mod diff_edit;
+pub mod diff_layout;
 pub mod diff_view;
 pub mod diff_worker;
 pub mod dispatch;

@@ -292,7 +292,7 @@ impl Session {
     /// reports.
     pub fn wait_compare(&mut self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
-        let busy = |s: &Self| s.app.diff.view.as_ref().is_some_and(|c| c.busy());
+        let busy = |s: &Self| s.app.comparing();
         while busy(self) && Instant::now() < deadline {
             match self.diff_rx.recv_timeout(Duration::from_millis(20)) {
                 Ok(msg) => self.update(Msg::Diff(msg)),
@@ -517,7 +517,7 @@ where
             out.write_all(crate::tui::selection::osc52(&text).as_bytes())?;
             out.flush()?;
         }
-        let comparing = s.app.diff.view.as_ref().is_some_and(|c| c.busy());
+        let comparing = s.app.comparing();
         let wait = if s.searching() || s.stdin.is_some() || comparing {
             Duration::from_millis(30)
         } else {

@@ -16,8 +16,8 @@ use crate::tui::diff_view::{Region, other, range_of};
 use crate::tui::layout::Layout;
 use crate::tui::ui::model::Screen;
 use crate::tui::ui::{
-    DIFF, GAP, ONLY, help, hex_pane, inspector, mark, message, put, search_pane, status,
-    text_pane, visible,
+    DIFF, GAP, ONLY, help, hex_pane, inspector, mark, message, put, search_pane, status, text_pane,
+    visible,
 };
 
 /// The mode the unfocused side is drawn in.
@@ -25,18 +25,18 @@ static NORMAL: InputMode = InputMode::Normal;
 
 /// Draws the compare view when it is shown; false when it is not (the usual screen then).
 pub fn render(buf: &mut Buffer, app: &App) -> bool {
-    let (Some((c, focused)), Some(g)) = (app.compare(), app.diff_geometry()) else {
+    let (Some((cmp, focused)), Some(geo)) = (app.compare(), app.diff_geometry()) else {
         return false;
     };
     for side in [Side::A, Side::B] {
-        let Some(i) = app.index_of(c.id(side)) else {
+        let Some(vi) = app.index_of(cmp.id(side)) else {
             continue;
         };
         let Some(layout) = app.diff_layout_of(side) else {
             continue;
         };
         let mut s = Screen::of(app);
-        let view = &app.views()[i];
+        let view = &app.views()[vi];
         let is_focused = side == focused;
         if !is_focused {
             s.view = view;
@@ -47,13 +47,13 @@ pub fn render(buf: &mut Buffer, app: &App) -> bool {
             s.layout = layout;
             s.panels = (0, 0);
             s.mode = &NORMAL;
-            s.buffers = (i + 1, app.views().len());
+            s.buffers = (vi + 1, app.views().len());
         }
-        let r = g.of(side);
+        let r = geo.of(side);
         let mut tmp = Buffer::empty(Rect::new(0, 0, r.w, r.h));
         let mut vis = visible(&s);
         let end = vis.start + vis.bytes.len() as u64;
-        for d in c.index.in_range(side, vis.start..end.max(vis.start + 1)) {
+        for d in cmp.index.in_range(side, vis.start..end.max(vis.start + 1)) {
             let (mine, theirs) = (range_of(d, side), range_of(d, other(side)));
             if mine.is_empty() {
                 mark(&mut vis.flags, vis.start, mine.start..mine.start + 1, GAP);
@@ -84,16 +84,20 @@ pub fn render(buf: &mut Buffer, app: &App) -> bool {
         blit(buf, &tmp, r);
     }
     let theme = Screen::of(app).theme;
-    if g.side_by_side {
-        let x = usize::from(g.sides[0].w);
-        for y in 0..usize::from(g.sides[0].h) {
+    if geo.side_by_side {
+        let x = usize::from(geo.sides[0].w);
+        for y in 0..usize::from(geo.sides[0].h) {
             put(buf, x, y, "│", theme.offset());
         }
     }
     let width = usize::from(app.size.0);
     let line = app.diff_status().unwrap_or_default();
-    let line: String = line.chars().chain(std::iter::repeat(' ')).take(width).collect();
-    put(buf, 0, usize::from(g.status_y), &line, theme.status());
+    let line: String = line
+        .chars()
+        .chain(std::iter::repeat(' '))
+        .take(width)
+        .collect();
+    put(buf, 0, usize::from(geo.status_y), &line, theme.status());
     // The message line (and the prompt) across the whole width.
     let mut s = Screen::of(app);
     let whole = Layout::new(app.size.0, app.size.1, s.doc.len(), app.cols, &app.settings);
