@@ -778,10 +778,9 @@ fn help_overlay_scrolls_to_every_line_at_80x24() {
     // Every line can be reached by scrolling, down to the last setting's (the help is
     // generated from the action, command and settings tables).
     let last = "background of selected bytes";
-    // Scroll one line at a time, waiting for each step to be drawn, until the last line (the
-    // help grows with the tables: the compare view added a dozen lines).
+    // Scroll one line at a time, waiting for each step to be drawn, until the last line.
     let mut seen = t.text();
-    for _ in 0..400 {
+    for _ in 0..200 {
         if seen.contains(last) {
             break;
         }
