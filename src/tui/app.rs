@@ -164,7 +164,7 @@ pub struct App {
     /// The candidates of the last Tab in the `:` prompt (`tui::complete`).
     pub wildmenu: Option<crate::tui::wildmenu::Wildmenu>,
     /// The compare view (`tui::diff_view`).
-    pub diff: crate::tui::diff_view::DiffState,
+    pub diff: crate::tui::diff_state::DiffState,
 }
 
 /// How bytes are copied.
@@ -241,7 +241,7 @@ impl App {
             colors: crate::tui::theme::Colors::default(),
             histories: Histories::default(),
             wildmenu: None,
-            diff: crate::tui::diff_view::DiffState::default(),
+            diff: crate::tui::diff_state::DiffState::default(),
         }
     }
 

@@ -5,7 +5,7 @@
 
 use crate::core::diff::{Align, Outcome, Side};
 use crate::tui::app::App;
-use crate::tui::diff_view::Compare;
+use crate::tui::diff_state::Compare;
 use crate::tui::layout::{Cols, Layout};
 use crate::tui::update::plural;
 use crate::tui::view::ViewId;

@@ -9,6 +9,7 @@ pub mod complete;
 pub mod config;
 pub mod diff_edit;
 pub mod diff_layout;
+pub mod diff_state;
 pub mod diff_view;
 pub mod diff_worker;
 pub mod dispatch;

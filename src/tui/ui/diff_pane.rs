@@ -12,7 +12,8 @@ use ratatui::layout::Rect;
 
 use crate::core::diff::Side;
 use crate::tui::app::{App, InputMode};
-use crate::tui::diff_view::{Region, other, range_of};
+use crate::tui::diff_layout::Region;
+use crate::tui::diff_view::{other, range_of};
 use crate::tui::layout::Layout;
 use crate::tui::ui::model::Screen;
 use crate::tui::ui::{
