@@ -53,6 +53,9 @@ DIR=$(mktemp -d)
 trap 'rm -rf "$DIR"' EXIT
 FILE=$DIR/sparse-8GiB.bin
 truncate -s 8G "$FILE"
+# A second one for the compare view (`maphex diff`): its first frame must not wait for the
+# comparison, which runs in the background.
+truncate -s 8G "$DIR/sparse-8GiB-b.bin"
 # An empty config home: no user config file changes what is timed.
 mkdir -p "$DIR/xdg"
 
@@ -124,6 +127,9 @@ def once(argv, done, quit_key):
     return t, cpu
 
 progs = [("maphex", [maphex, *shlex.split(margs), path], MAPHEX_DONE, b"q")]
+progs.append(("maphex diff", [maphex, "diff", path,
+                                os.path.join(os.path.dirname(path), "sparse-8GiB-b.bin")],
+              MAPHEX_DONE, b"q"))
 if base:
     progs.append(("maphex (base)", [base, *shlex.split(margs), path], MAPHEX_DONE, b"q"))
 if hexedit:

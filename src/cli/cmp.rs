@@ -5,13 +5,12 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
 
 use anyhow::{Result, bail};
 use clap::Args;
 
 use crate::core::classify::HEX;
-use crate::core::diff::{Align, Comparer, Config, Diff, Outcome, ParallelCompare};
+use crate::core::diff::{Align, Config, Diff};
 use crate::core::source::ByteSource;
 
 /// Arguments of `maphex cmp`.
@@ -76,7 +75,7 @@ pub fn run(args: &CmpArgs) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut count = 0u64;
     let mut err = None;
-    compare_all(&*a, &*b, config, &mut |d| {
+    crate::tui::diff_worker::compare_all(&*a, &*b, config, &mut |d| {
         count += 1;
         if print {
             let line = if args.json {
@@ -103,26 +102,6 @@ pub fn run(args: &CmpArgs) -> Result<ExitCode> {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
-}
-
-/// Compares on every core: helpers compare chunks of the current diagonal ahead, this
-/// thread merges (and runs `sink`).
-fn compare_all(
-    a: &(dyn ByteSource + Sync),
-    b: &(dyn ByteSource + Sync),
-    config: Config,
-    sink: &mut dyn FnMut(Diff) -> bool,
-) -> Outcome {
-    let helpers = crate::tui::search_worker::scan_threads().saturating_sub(1);
-    let never = AtomicBool::new(false);
-    let job = ParallelCompare::new(a, b, &never, helpers);
-    let mut comparer = Comparer::new(config, a.len(), b.len());
-    std::thread::scope(|s| {
-        for _ in 0..helpers {
-            s.spawn(|| job.help());
-        }
-        job.drive(&mut comparer, sink, &mut |_, _| {})
     })
 }
 

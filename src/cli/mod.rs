@@ -77,6 +77,27 @@ pub struct OpenArgs {
     /// matches the file is announced and `t` shows it.
     #[arg(long, value_name = "PATH|NAME", value_hint = clap::ValueHint::FilePath)]
     pub template: Option<String>,
+    /// Open the compare view of the first two files (`maphex diff`).
+    #[arg(skip)]
+    pub diff: bool,
+}
+
+/// Arguments of `maphex diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The first file (left, or top).
+    pub a: PathBuf,
+    /// The second file.
+    pub b: PathBuf,
+    /// Open both read-only.
+    #[arg(short = 'r', long, conflicts_with = "write_through")]
+    pub readonly: bool,
+    /// Open both write-through (`do` / `dp` then refuse to change a length).
+    #[arg(short = 'w', long)]
+    pub write_through: bool,
+    /// No colours (also when `NO_COLOR` is set).
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 /// Subcommands.
@@ -93,6 +114,9 @@ pub enum Command {
     /// Print the differences of two files as ranges, insertion-aware (exit 0 same, 1 differ,
     /// 2 error).
     Cmp(cmp::CmpArgs),
+    /// Open two files in the compare view: side by side, scrolling locked, differences
+    /// highlighted (]c [c go through them, do dp copy one across).
+    Diff(DiffArgs),
     /// Print a file's structure under a `.ksy` template, as text or JSON (exit 2 on mismatch).
     Parse(parse::ParseArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
@@ -284,6 +308,19 @@ pub fn run() -> Result<ExitCode> {
         Some(Command::Patch(a)) => patch::run(&a),
         Some(Command::Replace(a)) => replace::run(&a),
         Some(Command::Cmp(a)) => cmp::run(&a),
+        Some(Command::Diff(a)) => run_tui(&OpenArgs {
+            files: vec![a.a, a.b],
+            readonly: a.readonly,
+            write_through: a.write_through,
+            cols: None,
+            encoding: None,
+            force_write: false,
+            config: None,
+            print_config: false,
+            no_color: a.no_color,
+            diff: true,
+            template: None,
+        }),
         Some(Command::Parse(a)) => parse::run(&a),
         Some(Command::Completions(a)) => completions::run(&a),
         None => run_tui(&cli.open),
@@ -298,6 +335,7 @@ const SUBCOMMAND_NAMES: &[&str] = &[
     "patch",
     "replace",
     "cmp",
+    "diff",
     "parse",
     "completions",
     "help",
@@ -333,6 +371,7 @@ fn plain_open(mut args: impl Iterator<Item = std::ffi::OsString>) -> Option<Open
         print_config: false,
         no_color: false,
         template: None,
+        diff: false,
     })
 }
 
@@ -416,6 +455,7 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
     let opened = docs.len();
     let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let flags = flag_values(args);
+    let diff = args.diff;
     crate::tui::runtime::run(docs, open_config, stdin, |app| {
         app.no_color = no_color;
         if let Some(t) = &template {
@@ -424,6 +464,9 @@ fn run_tui(args: &OpenArgs) -> Result<ExitCode> {
         // The file's options, then the flags' (which win); the mode was used to open.
         let mut refused = config.apply(app);
         refused.extend(settings::apply_all(app, &flags));
+        if diff && app.views().len() >= 2 {
+            app.start_diff(0, 1);
+        }
         let of = opened + failed.len();
         let problems: Vec<String> = (failed
             .iter()

@@ -131,6 +131,8 @@ pub enum Action {
     ToggleLineView,
     CycleEncoding,
     ToggleStructure,
+    DiffNext,
+    DiffPrev,
     // Edit mode.
     EditBack,
     EditDelete,
@@ -244,7 +246,7 @@ Normal {
     EditMode, "edit", "edit mode: overwrite bytes at the cursor (Esc leaves)", ["i"], false;
     InsertMode, "insert", "edit mode inserting: typed bytes go in before the cursor (Insert toggles INS/OVR, Esc leaves)", ["Insert"], false;
     DeleteByte, "delete", "delete the byte under the cursor (or the selection)", ["x", "Delete"], false;
-    DeleteSelection, "delete_selection", "delete the selected bytes (v selects)", ["d"], false;
+    DeleteSelection, "delete_selection", "delete the selected bytes (v selects); in the compare view without a selection, d then o or p copies a difference", ["d"], false;
     PasteBefore, "paste_insert", "insert the register before the cursor (p pastes over)", ["P"], false;
     Undo, "undo", "undo the last change", ["u"], false;
     Redo, "redo", "redo the last undone change", ["C-r"], false;
@@ -264,6 +266,8 @@ Normal {
     ToggleLineView, "line_view", "switch between the hex view and the text line view", ["T"], false;
     CycleEncoding, "encoding", "cycle the text pane's encoding: UTF-8, ASCII, Latin-1", ["E"], false;
     ToggleStructure, "structure", "structure pane (a .ksy template's tree): show it and focus it, or hide it (:template NAME chooses)", ["t"], false;
+    DiffNext, "diff_next", "compare view: ] then c goes to the next difference (d then o obtains it from the other side, d then p puts it there)", ["]"], false;
+    DiffPrev, "diff_prev", "compare view: [ then c goes to the previous difference", ["["], false;
 }
 Edit {
     EditBack, "back", "INS: delete the byte before the cursor (or a half-typed one); OVR: move back without deleting", ["Backspace"], false;

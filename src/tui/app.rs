@@ -165,6 +165,8 @@ pub struct App {
     pub wildmenu: Option<crate::tui::wildmenu::Wildmenu>,
     /// Each view's template tree (`tui::structure`).
     pub(crate) structures: crate::tui::structure::Structures,
+    /// The compare view (`tui::diff_view`).
+    pub diff: crate::tui::diff_state::DiffState,
 }
 
 /// How bytes are copied.
@@ -242,6 +244,7 @@ impl App {
             histories: Histories::default(),
             wildmenu: None,
             structures: crate::tui::structure::Structures::default(),
+            diff: crate::tui::diff_state::DiffState::default(),
         }
     }
 
@@ -338,6 +341,10 @@ impl App {
 
     /// The layout for the whole screen, before panels take their rows.
     pub fn full_layout(&self) -> Layout {
+        // The compare view: the focused side's pane.
+        if let Some(l) = self.diff_layout() {
+            return l;
+        }
         let (w, h) = self.size;
         // The structure pane takes columns on the right of the data rows only.
         let data_w = w - self.structure_width().unwrap_or(0);

@@ -109,6 +109,7 @@ impl App {
         }
         let view = self.remove_view(i);
         self.emit(Effect::Forget(view.id()));
+        self.diff_closed(view.id());
         if was_focused {
             self.switch_to(self.focus_index());
         }
@@ -308,7 +309,7 @@ impl App {
     }
 
     /// The buffer `arg` names: its number, or a unique part of its name; says why not.
-    fn buffer_arg(&mut self, arg: &str) -> Option<usize> {
+    pub(crate) fn buffer_arg(&mut self, arg: &str) -> Option<usize> {
         let n = self.views().len();
         if let Ok(k) = arg.parse::<usize>() {
             if (1..=n).contains(&k) {

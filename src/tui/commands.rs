@@ -200,6 +200,44 @@ pub static COMMAND_TABLE: &[Command] = &[
         run: |_, _| Some(Effect::Discard),
     },
     Command {
+        names: &["diff"],
+        args: "[PATH|N]",
+        doc: "compare this buffer with the file PATH (opened as a buffer) or buffer N side by side; alone, leave the compare view (or compare the two buffers)",
+        completes: Completes::Path,
+        run: App::diff_command,
+    },
+    Command {
+        names: &["diffoff"],
+        args: "",
+        doc: "leave the compare view",
+        completes: Completes::Nothing,
+        run: |app, _| {
+            app.diff_off();
+            None
+        },
+    },
+    Command {
+        names: &["diffupdate"],
+        args: "",
+        doc: "compare the two sides of the compare view again from the start",
+        completes: Completes::Nothing,
+        run: |app, _| app.diff_update(),
+    },
+    Command {
+        names: &["diffget"],
+        args: "",
+        doc: "take the difference under the cursor from the other side (as do)",
+        completes: Completes::Nothing,
+        run: |app, _| app.diff_copy(false),
+    },
+    Command {
+        names: &["diffput"],
+        args: "",
+        doc: "put the difference under the cursor into the other side (as dp)",
+        completes: Completes::Nothing,
+        run: |app, _| app.diff_copy(true),
+    },
+    Command {
         names: &["messages", "mes"],
         args: "",
         doc: "show every message of this session, whole (config problems, long messages)",

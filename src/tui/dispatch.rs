@@ -69,6 +69,10 @@ impl App {
     }
 
     pub(crate) fn key(&mut self, key: Key) -> Option<Effect> {
+        // The second key of `]c`, `[c`, `do`, `dp` in the compare view.
+        if self.diff.chord.is_some() {
+            return self.diff_chord_key(key);
+        }
         // A terminal sends Esc followed quickly by a key as Alt+key; in edit mode and prompts,
         // where Alt chords mean nothing, read it as the two keys the user typed (vim does too).
         if key.alt
@@ -232,6 +236,17 @@ impl App {
             Action::RowEnd => self.goto(self.cursor() - self.cursor() % cols + cols - 1),
             Action::FileStart => self.jump_to(0),
             Action::FileEnd => self.jump_to(self.max_cursor()),
+            Action::SwitchPane if self.compare().is_some() => self.diff_switch_side(),
+            Action::DiffNext | Action::DiffPrev => {
+                let first = if action == Action::DiffNext { ']' } else { '[' };
+                if !self.diff_chord_start(first) {
+                    self.error(
+                        "]c and [c go through the differences of the compare view: :diff PATH or :diff N opens it",
+                    );
+                }
+            }
+            Action::DeleteSelection
+                if self.view().anchor.is_none() && self.diff_chord_start('d') => {}
             Action::SwitchPane => {
                 if self.tab_to_structure() {
                     return None;
@@ -401,6 +416,9 @@ impl App {
                 }
                 if self.view().search.running {
                     return Some(self.cancel_search());
+                }
+                if self.diff_cancel() {
+                    return None;
                 }
                 if self.view_mut().anchor.take().is_some() {
                     self.message = None;

@@ -103,6 +103,8 @@ impl App {
     pub fn follow_edits(&mut self) -> bool {
         let mut focused_moved = false;
         let focus = self.focus_index();
+        let comparing = self.diff.view.is_some();
+        let mut edited = Vec::new();
         for i in 0..self.views().len() {
             let view = self.view_at_mut(i);
             let changes = view.doc_mut().take_changes();
@@ -115,6 +117,9 @@ impl App {
             // up to there (a reload reports a change at 0: built again).
             let first = changes.iter().map(|c| c.at).min();
             let changes = effective_changes(&changes, len_before);
+            if comparing {
+                edited.push((view.id(), changes.clone()));
+            }
             if let Some(first) = first {
                 let lines = &mut view.lines;
                 lines.dirty_from = Some(lines.dirty_from.map_or(first, |d| d.min(first)));
@@ -122,6 +127,9 @@ impl App {
             if view.follow(&changes) && i == focus {
                 focused_moved = true;
             }
+        }
+        if !edited.is_empty() {
+            self.diff_after_edits(&edited);
         }
         if !focused_moved {
             return false;

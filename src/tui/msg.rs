@@ -149,6 +149,8 @@ pub enum Msg {
         /// Looked for on open (quiet).
         auto: bool,
     },
+    /// The compare view's comparison reported.
+    Diff(crate::tui::diff_worker::DiffMsg),
     /// SIGTERM or SIGHUP: keep unsaved edits and leave.
     Terminate,
 }
@@ -215,6 +217,11 @@ pub enum Effect {
     },
     /// Load a structure template for a view (`Msg::Template` brings it).
     Template(crate::tui::structure::TemplateRequest),
+    /// Compare two documents (or a region of them) in the background for the compare view
+    /// (it replaces the running comparison).
+    Compare(Box<crate::tui::diff_worker::CompareJob>),
+    /// Stop the compare view's comparison.
+    StopCompare,
     /// Several effects, in order.
     Batch(Vec<Effect>),
     /// Put text on the system clipboard (OSC 52).

@@ -154,6 +154,35 @@ impl Theme {
         }
     }
 
+    /// Compare view: a byte that differs from the other side's.
+    pub fn diff_changed(self, base: Style) -> Style {
+        if self.color {
+            base.bg(Color::Rgb(120, 30, 40)).fg(Color::White)
+        } else {
+            base.add_modifier(Modifier::BOLD | Modifier::ITALIC)
+        }
+    }
+
+    /// Compare view: a byte the other side does not have (inserted on this side).
+    pub fn diff_only(self, base: Style) -> Style {
+        if self.color {
+            base.bg(Color::Rgb(20, 90, 50)).fg(Color::White)
+        } else {
+            base.add_modifier(Modifier::ITALIC | Modifier::UNDERLINED)
+        }
+    }
+
+    /// Compare view: the other side has bytes before this one that this side lacks (the gap
+    /// marker).
+    pub fn diff_gap(self, base: Style) -> Style {
+        let s = base.add_modifier(Modifier::UNDERLINED | Modifier::BOLD);
+        if self.color {
+            s.fg(Color::LightGreen)
+        } else {
+            s
+        }
+    }
+
     /// The cursor in the active pane.
     pub fn cursor_active(self, base: Style) -> Style {
         base.add_modifier(Modifier::REVERSED | Modifier::BOLD)

@@ -40,7 +40,13 @@ impl App {
                 None
             }
             Msg::Loaded { path, result } => {
+                let ok = result.is_ok();
                 self.on_loaded(&path, result);
+                self.diff_loaded(ok);
+                None
+            }
+            Msg::Diff(m) => {
+                self.on_diff(m);
                 None
             }
             Msg::SavedViews { results, then } => self.on_saved_views(results, then),
@@ -98,6 +104,7 @@ impl App {
         };
         self.follow_edits();
         self.structure_refresh();
+        self.diff_sync();
         let mut out = Vec::new();
         if let Some(e) = direct {
             out.push(e);

@@ -60,6 +60,10 @@ pub struct Session {
     quit: bool,
     /// Work put off until after the first frame (looking for a template on open).
     deferred: Vec<Effect>,
+    /// The compare view's comparison.
+    diff: crate::tui::diff_worker::DiffWorker,
+    diff_tx: Sender<crate::tui::diff_worker::DiffMsg>,
+    diff_rx: Receiver<crate::tui::diff_worker::DiffMsg>,
 }
 
 impl Drop for Session {
@@ -88,6 +92,7 @@ impl Session {
             .next()
             .unwrap_or_else(|| Document::from_bytes("(no file)", Vec::new()));
         let (subst_tx, subst_rx) = mpsc::channel();
+        let (diff_tx, diff_rx) = mpsc::channel();
         let open_config = OpenConfig {
             mode: first.mode(),
             ..OpenConfig::default()
@@ -110,6 +115,9 @@ impl Session {
             stdin_lines_at: None,
             quit: false,
             deferred: Vec::new(),
+            diff: crate::tui::diff_worker::DiffWorker::default(),
+            diff_tx,
+            diff_rx,
             app,
             last_disk_check: None,
             clipboard: Vec::new(),
@@ -190,6 +198,8 @@ impl Session {
             Effect::StopSearch(view) => self.workers.stop_search(view),
             Effect::Substitute(job) => self.subst.start(*job, self.subst_tx.clone()),
             Effect::StopSubstitute => self.subst.cancel(),
+            Effect::Compare(job) => self.diff.start(*job, self.diff_tx.clone()),
+            Effect::StopCompare => self.diff.cancel(),
             Effect::StartLines {
                 view,
                 generation,
@@ -293,7 +303,34 @@ impl Session {
             changed = true;
             self.update(Msg::Substitute(msg));
         }
+        while let Ok(msg) = self.diff_rx.try_recv() {
+            changed = true;
+            self.update(Msg::Diff(msg));
+        }
         changed
+    }
+
+    /// Carries out the effects the app asked for outside `update` (the CLI's set-up: the
+    /// compare view of `maphex diff` starts its comparison).
+    pub fn flush(&mut self) {
+        for effect in self.app.take_effects() {
+            self.effect(effect);
+        }
+    }
+
+    /// Waits (up to `timeout`) for the compare view's comparison to finish, pumping its
+    /// reports.
+    pub fn wait_compare(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let busy = |s: &Self| s.app.comparing();
+        while busy(self) && Instant::now() < deadline {
+            match self.diff_rx.recv_timeout(Duration::from_millis(20)) {
+                Ok(msg) => self.update(Msg::Diff(msg)),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        !busy(self)
     }
 
     /// Waits (up to `timeout`) for a background substitution to finish, pumping its reports.
@@ -379,6 +416,7 @@ impl Session {
 
     /// Stops the workers (at exit).
     pub fn shutdown(&mut self) {
+        self.diff.cancel();
         self.workers.shutdown();
     }
 }
@@ -473,6 +511,7 @@ where
     }
     s.recover_on_drop = true;
     configure(&mut s.app);
+    s.flush();
     let to_io = |e: B::Error| io::Error::other(e);
     // Start crossterm's event reader (and its SIGWINCH handler) before the first frame, so a
     // resize that lands while it is drawn is not lost.
@@ -508,7 +547,8 @@ where
             out.write_all(crate::tui::selection::osc52(&text).as_bytes())?;
             out.flush()?;
         }
-        let wait = if s.searching() || s.stdin.is_some() {
+        let comparing = s.app.comparing();
+        let wait = if s.searching() || s.stdin.is_some() || comparing {
             Duration::from_millis(30)
         } else {
             Duration::from_millis(250)

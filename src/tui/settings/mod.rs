@@ -293,6 +293,14 @@ pub static SETTINGS: &[Setting] = settings! {
     "encoding", View, Kind::Words(ENCODINGS), Value::Encoding(Encoding::Utf8),
         "how the text pane decodes bytes (E cycles them)",
         place!(Encoding, |a| a.settings.encoding);
+    "diff-align", View, Kind::Bool, Value::Bool(true),
+        "the compare view finds insertions and deletions (off: compares at equal offsets only)",
+        (|a: &App| Value::Bool(a.diff.align == crate::core::diff::Align::On), |a: &mut App, v| {
+            if let Value::Bool(on) = v {
+                a.set_diff_align(if on { crate::core::diff::Align::On } else { crate::core::diff::Align::Off });
+            }
+            Ok(())
+        });
     "mode", View, Kind::Words(MODES), Value::Mode(Mode::CopyOnWrite),
         "open mode without -r or -w: cow (edits kept until saved), readonly, or write-through (edits land in the file at once)",
         (|a: &App| Value::Mode(a.doc().mode()), |a: &mut App, v| {

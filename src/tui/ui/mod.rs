@@ -2,6 +2,7 @@
 //! `Buffer`.
 //! A frame reads only the bytes on screen.
 
+pub mod diff_pane;
 pub mod help;
 pub mod hex_pane;
 pub mod inspector;
@@ -34,6 +35,12 @@ pub const CURRENT: u8 = 4;
 pub const SELECTED: u8 = 8;
 /// The byte is in the field selected in the structure pane.
 pub const FIELD: u8 = 16;
+/// Compare view: the byte differs from the other side's.
+pub const DIFF: u8 = 32;
+/// Compare view: the byte is on this side only.
+pub const ONLY: u8 = 64;
+/// Compare view: the other side has bytes before this one that this side lacks.
+pub const GAP: u8 = 128;
 
 /// The bytes on screen and what is special about each.
 pub struct Visible<'a> {
@@ -104,6 +111,15 @@ pub fn visible<'a>(s: &Screen<'a>) -> Visible<'a> {
 /// The style of a byte from its class and flags (cursor aside).
 pub fn byte_style(theme: Theme, base: Style, flags: u8) -> Style {
     let mut st = base;
+    if flags & DIFF != 0 {
+        st = theme.diff_changed(st);
+    }
+    if flags & ONLY != 0 {
+        st = theme.diff_only(st);
+    }
+    if flags & GAP != 0 {
+        st = theme.diff_gap(st);
+    }
     if flags & MATCH != 0 {
         st = theme.matched(st);
     }
@@ -167,6 +183,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
 /// Draws into a buffer of the given size (the frame's); also used by benches and tests.
 pub fn render(buf: &mut Buffer, app: &App, width: u16, height: u16) {
     let _ = (width, height);
+    if diff_pane::render(buf, app) {
+        return;
+    }
     render_screen(buf, &Screen::of(app));
 }
 
