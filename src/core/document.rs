@@ -539,9 +539,31 @@ impl Document {
 
     /// True when there are edits not yet saved (or, in write-through, not yet flushed).
     pub fn is_dirty(&self) -> bool {
-        self.group.as_ref().is_some_and(|g| !g.is_empty())
-            || !self.overlay.is_empty()
-            || !self.pieces.is_identity(self.base_len)
+        if self.group.as_ref().is_some_and(|g| !g.is_empty()) {
+            return true;
+        }
+        if self.pieces.is_identity(self.base_len) {
+            return !self.overlay.is_empty();
+        }
+        // The file's first `k` bytes in place, then bytes of the document's own where the
+        // file's stood (a cut and a regrowth, an undone append typed again): clean when those
+        // bytes are the file's. Compared only when short (this runs every frame).
+        match self.appended_shape() {
+            Some(k)
+                if self.mode == Mode::CopyOnWrite
+                    && self.len == self.base_len
+                    && self.len - k <= 1 << 20 =>
+            {
+                self.overlay.ranges_in(0..k).next().is_some()
+                    || *self.read(k..self.len)
+                        != *self
+                            .disk
+                            .as_slice()
+                            .get(idx(k)..idx(self.len))
+                            .unwrap_or_default()
+            }
+            _ => true,
+        }
     }
 
     /// True when the document is the file's bytes in place, with at most same-length edits
