@@ -1,6 +1,9 @@
 //! Golden tests of the bundled templates over files built byte by byte here (and the test
 //! binary itself for ELF), through the tree API the TUI uses.
 
+mod support;
+use support::{crc32, png_chunk};
+
 use std::sync::Arc;
 
 use maphex::core::ksy::encode::encode;
@@ -27,31 +30,6 @@ fn int(t: &mut Tree<Vec<u8>>, path: &str) -> i128 {
 fn enum_name(t: &mut Tree<Vec<u8>>, path: &str) -> String {
     let id = t.lookup(path).expect("path");
     t.info(id).enum_name.unwrap_or_default()
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut c = 0xffff_ffffu32;
-    for &b in data {
-        c ^= u32::from(b);
-        for _ in 0..8 {
-            c = if c & 1 == 1 {
-                (c >> 1) ^ 0xedb8_8320
-            } else {
-                c >> 1
-            };
-        }
-    }
-    !c
-}
-
-fn png_chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut v = (data.len() as u32).to_be_bytes().to_vec();
-    v.extend_from_slice(kind);
-    v.extend_from_slice(data);
-    let mut crc_in = kind.to_vec();
-    crc_in.extend_from_slice(data);
-    v.extend_from_slice(&crc32(&crc_in).to_be_bytes());
-    v
 }
 
 fn png_bytes() -> Vec<u8> {

@@ -6,37 +6,12 @@
 #![allow(clippy::unwrap_used)]
 
 mod support;
-use support::{cmd, key, message, open, typ};
+use support::{cmd, key, message, open, png_chunk as chunk, typ};
 
 use maphex::core::document::Mode;
 use maphex::tui::harness::{screen, text};
 use maphex::tui::input::KeyCode;
 use maphex::tui::runtime::Session;
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut c = 0xffff_ffffu32;
-    for &b in data {
-        c ^= u32::from(b);
-        for _ in 0..8 {
-            c = if c & 1 == 1 {
-                (c >> 1) ^ 0xedb8_8320
-            } else {
-                c >> 1
-            };
-        }
-    }
-    !c
-}
-
-fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut v = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
-    v.extend_from_slice(kind);
-    v.extend_from_slice(data);
-    let mut c = kind.to_vec();
-    c.extend_from_slice(data);
-    v.extend_from_slice(&crc32(&c).to_be_bytes());
-    v
-}
 
 /// Signature, IHDR 640×480 (width at 16..20), tEXt, IDAT, IEND.
 fn png() -> Vec<u8> {

@@ -157,3 +157,30 @@ pub fn lorem_session(mode: Mode) -> (tempfile::TempDir, Session) {
     .unwrap();
     (dir, Session::new(open(&path, mode), (80, 24)))
 }
+
+/// The CRC-32 of PNG chunks (and zlib, gzip): the reflected polynomial 0xedb88320.
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut c = 0xffff_ffffu32;
+    for &b in data {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 == 1 {
+                (c >> 1) ^ 0xedb8_8320
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
+
+/// One PNG chunk: length, type, data and CRC, for PNGs built byte by byte.
+pub fn png_chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut v = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
+    v.extend_from_slice(kind);
+    v.extend_from_slice(data);
+    let mut c = kind.to_vec();
+    c.extend_from_slice(data);
+    v.extend_from_slice(&crc32(&c).to_be_bytes());
+    v
+}
