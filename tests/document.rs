@@ -1068,3 +1068,69 @@ fn opening_finishes_an_interrupted_length_changing_save() {
     );
     assert_eq!(all(&again), want);
 }
+
+#[test]
+fn changed_since_names_the_lowest_change_and_whether_lengths_moved() {
+    use maphex::core::document::Since;
+    let (_dir, path) = lorem_copy();
+    let mut doc = open(&path, Mode::CopyOnWrite);
+    let v0 = doc.version();
+    assert_eq!(doc.changed_since(v0), Since::Same);
+    doc.write(200, b"xy").unwrap();
+    let v1 = doc.version();
+    assert_eq!(
+        doc.changed_since(v0),
+        Since::Changed {
+            at: 200,
+            resized: false
+        }
+    );
+    doc.insert(600, b"abc").unwrap();
+    doc.write(100, b"z").unwrap();
+    assert_eq!(
+        doc.changed_since(v1),
+        Since::Changed {
+            at: 100,
+            resized: true
+        }
+    );
+    let v3 = doc.version();
+    doc.undo().unwrap();
+    assert_eq!(
+        doc.changed_since(v3),
+        Since::Changed {
+            at: 100,
+            resized: false
+        }
+    );
+    assert_eq!(
+        doc.changed_since(v0),
+        Since::Changed {
+            at: 100,
+            resized: true
+        }
+    );
+    let v4 = doc.version();
+    doc.delete(10..20).unwrap();
+    assert_eq!(
+        doc.changed_since(v4),
+        Since::Changed {
+            at: 10,
+            resized: true
+        }
+    );
+    // Old versions are forgotten after many changes: anything may differ then.
+    for i in 0..5000 {
+        doc.write(400 + i % 50, b"q").unwrap();
+    }
+    assert_eq!(doc.changed_since(v0), Since::Unknown);
+    let v = doc.version();
+    doc.write(450, b"r").unwrap();
+    assert_eq!(
+        doc.changed_since(v),
+        Since::Changed {
+            at: 450,
+            resized: false
+        }
+    );
+}

@@ -149,6 +149,8 @@ pub struct Document {
     cut: Option<(u64, Vec<u8>)>,
     /// Offset changes not yet taken by [`Document::take_changes`].
     changes: Vec<Change>,
+    /// Where the bytes changed, by version ([`Document::changed_since`]).
+    log: changes::ChangeLog,
     /// Bumped by every change of the bytes (edit, undo, redo, reload).
     version: u64,
     /// What the last save had to say (history dropped), for [`Document::take_save_note`].
@@ -390,6 +392,7 @@ impl Document {
             notes,
             cut: None,
             changes: Vec::new(),
+            log: changes::ChangeLog::default(),
             version: 0,
             save_note: None,
             last_change: None,
@@ -429,6 +432,7 @@ impl Document {
             notes,
             cut: None,
             changes: Vec::new(),
+            log: changes::ChangeLog::default(),
             version: 0,
             save_note: None,
             last_change: None,
@@ -484,6 +488,7 @@ impl Document {
         self.len = len;
         self.pieces = identity(len);
         self.version += 1;
+        self.log.add(self.version, before, true);
         Ok(Some(before))
     }
 
@@ -588,6 +593,7 @@ mod resave;
 mod save;
 mod snapshot;
 
+pub use changes::Since;
 pub use error::{DiskChange, EditError, OpenError, SaveError};
 pub use note::Note;
 pub use save::{DiscardError, FaultPoint, RecoverError, SaveTo};

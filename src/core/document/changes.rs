@@ -1,6 +1,7 @@
 //! What differs from the file: whether the document is dirty, which bytes are changed (for
 //! drawing them apart) and how many.
 
+use std::collections::VecDeque;
 use std::ops::Range;
 
 use super::{Document, Mode, idx};
@@ -47,6 +48,29 @@ impl Document {
     /// applying what it computed from a snapshot).
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    /// Where the bytes changed since `version` (a value [`Document::version`] gave): the
+    /// lowest offset any change since touched, and whether any changed the length. For
+    /// whoever keeps something computed from the bytes (the structure pane's parse) and can
+    /// keep what lies before the first change.
+    pub fn changed_since(&self, version: u64) -> Since {
+        if version >= self.version {
+            return Since::Same;
+        }
+        if version < self.log.floor {
+            return Since::Unknown;
+        }
+        let mut at = u64::MAX;
+        let mut resized = false;
+        for &(v, a, r) in self.log.entries.iter().rev() {
+            if v <= version {
+                break;
+            }
+            at = at.min(a);
+            resized |= r;
+        }
+        Since::Changed { at, resized }
     }
 
     /// Pieces in the piece table (1 for an unedited file).
@@ -112,5 +136,43 @@ impl Document {
             push(app);
         }
         out
+    }
+}
+
+/// Where the bytes changed since a version ([`Document::changed_since`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    /// Nothing changed.
+    Same,
+    /// Bytes from `at` on may differ; `resized`: the length changed (and bytes moved).
+    Changed {
+        /// The lowest changed offset.
+        at: u64,
+        /// Some change inserted or removed bytes.
+        resized: bool,
+    },
+    /// Too long ago to say: anything may differ.
+    Unknown,
+}
+
+/// The latest changes by version: (version, lowest offset, length changed).
+#[derive(Debug, Default)]
+pub(super) struct ChangeLog {
+    /// Versions up to this one are no longer in `entries`.
+    floor: u64,
+    entries: VecDeque<(u64, u64, bool)>,
+}
+
+impl ChangeLog {
+    /// How many changes are remembered.
+    const KEEP: usize = 4096;
+
+    pub(super) fn add(&mut self, version: u64, at: u64, resized: bool) {
+        if self.entries.len() == Self::KEEP
+            && let Some((v, ..)) = self.entries.pop_front()
+        {
+            self.floor = v;
+        }
+        self.entries.push_back((version, at, resized));
     }
 }

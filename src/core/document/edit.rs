@@ -387,6 +387,21 @@ impl Document {
     /// Applies one step to the bytes (not to the history).
     pub(super) fn apply_step(&mut self, step: &Step) -> Result<(), EditError> {
         self.version += 1;
+        let before = self.changes.len();
+        let r = self.apply_step_inner(step);
+        let new = self.changes.get(before..).unwrap_or_default();
+        let at = new.iter().map(|c| c.at).min();
+        let resized = new.iter().any(|c| !c.keeps_offsets());
+        // A failed step may have changed bytes before failing: counted from 0 then.
+        self.log.add(
+            self.version,
+            if r.is_ok() { at.unwrap_or(0) } else { 0 },
+            resized || r.is_err(),
+        );
+        r
+    }
+
+    fn apply_step_inner(&mut self, step: &Step) -> Result<(), EditError> {
         match step {
             Step::Write(p) => {
                 let end = p.end().min(self.len);

@@ -394,6 +394,7 @@ impl Document {
         self.overlay = Arc::default();
         self.cut = None;
         self.version += 1;
+        self.log.add(self.version, 0, true);
         self.changes.push(crate::core::shift::Change {
             at: 0,
             removed: self.len,

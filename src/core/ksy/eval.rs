@@ -366,14 +366,21 @@ impl<S: ByteSource> Tree<S> {
                     .ok_or_else(|| self.err_at(ctx, "empty array"))?;
                 self.node_value(el)?
             }
-            (Value::Io(i), "size") => Value::Int(i128::from(self.streams[*i].len)),
+            (Value::Io(i), "size") => Value::Int(i128::from(self.stream_len(*i))),
             (Value::Io(i), "pos") => Value::Int(if self.node(ctx.node).io == *i {
                 i128::from(ctx.pos)
             } else {
                 0
             }),
             (Value::Io(i), "eof") => {
-                Value::Bool(self.node(ctx.node).io != *i || ctx.pos >= self.streams[*i].len)
+                // Not at the end only says that the byte at the position exists.
+                let here = self.node(ctx.node).io == *i;
+                if here && ctx.pos < self.streams[*i].len {
+                    self.touch(*i, ctx.pos + 1);
+                    Value::Bool(false)
+                } else {
+                    Value::Bool(!here || ctx.pos >= self.stream_len(*i))
+                }
             }
             (Value::Bytes(b), "size" | "length") => Value::Int(b.len() as i128),
             (Value::Bytes(b), "first") => {

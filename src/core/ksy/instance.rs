@@ -195,6 +195,9 @@ impl<S: ByteSource> Tree<S> {
 
     /// A struct's children for display: its present `seq` fields, then its instances.
     pub(crate) fn struct_children(&mut self, id: NodeId) -> Vec<NodeId> {
+        if !self.is_struct(id) {
+            return Vec::new();
+        }
         self.parse_seq(id);
         let mut out: Vec<NodeId> = self.st(id).fields.iter().filter_map(|(_, n)| *n).collect();
         let n = self.schema.types[self.st(id).ty].instances.len();

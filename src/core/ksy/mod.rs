@@ -24,6 +24,7 @@ mod instance;
 pub mod library;
 mod parse;
 mod read;
+mod reuse;
 pub mod schema;
 pub mod tree;
 pub mod value;

@@ -73,18 +73,15 @@ impl<S: ByteSource> Tree<S> {
         what: &str,
     ) -> Result<Cow<'_, [u8]>, ParseError> {
         let s = &self.streams[io];
-        let end = start
-            .checked_add(len)
-            .filter(|&e| e <= s.len)
-            .ok_or_else(|| {
-                ParseError::new(
-                    self.abs(io, start),
-                    format!(
-                        "{what} needs {len} bytes but {} are left (past the end)",
-                        s.len.saturating_sub(start)
-                    ),
-                )
-            })?;
+        let Some(end) = start.checked_add(len).filter(|&e| e <= s.len) else {
+            // Running past the end is a fact about the length.
+            let left = self.stream_len(io).saturating_sub(start);
+            return Err(ParseError::new(
+                self.abs(io, start),
+                format!("{what} needs {len} bytes but {left} are left (past the end)"),
+            ));
+        };
+        self.touch(io, end);
         Ok(match &s.data {
             Data::File { base } => self.src.read(base + start..base + end),
             Data::Owned { buf, base } => {
@@ -103,7 +100,10 @@ impl<S: ByteSource> Tree<S> {
                 base: base + usize::try_from(start).unwrap_or(usize::MAX),
             },
         };
-        self.streams.push(Stream { data, len });
+        let parent = &self.streams[io];
+        let eof_dep = parent.eof_dep && start.saturating_add(len) >= parent.len;
+        self.touch(io, start.saturating_add(len));
+        self.streams.push(Stream { data, len, eof_dep });
         self.streams.len() - 1
     }
 
@@ -224,7 +224,7 @@ impl<S: ByteSource> Tree<S> {
 
     /// Parses the `seq` of struct `id` (once). Errors are kept in the struct.
     pub(crate) fn parse_seq(&mut self, id: NodeId) {
-        if self.st(id).started {
+        if !self.is_struct(id) || self.st(id).started {
             return;
         }
         self.st_mut(id).started = true;
@@ -345,6 +345,10 @@ impl<S: ByteSource> Tree<S> {
         let stride = stride.filter(|&s| s > 0 && !matches!(attr.repeat, Repeat::Until(_)));
         let len = self.streams[cur.io].len;
         let left = len.saturating_sub(cur.pos);
+        if stride.is_some() && matches!(attr.repeat, Repeat::Eos) {
+            // The count of fixed-size elements to the end is the length's.
+            self.stream_len(cur.io);
+        }
         let count = match &attr.repeat {
             Repeat::Expr(e) => {
                 let c = {
@@ -381,6 +385,7 @@ impl<S: ByteSource> Tree<S> {
         if let (Some(s), Some(c)) = (stride, count) {
             let need = s.saturating_mul(c);
             if need > left {
+                self.stream_len(cur.io);
                 let fit = left / s;
                 error = Some(ParseError::new(
                     self.abs(cur.io, cur.pos + fit * s),
@@ -392,7 +397,9 @@ impl<S: ByteSource> Tree<S> {
                 count = Some(fit);
             }
             size = s.saturating_mul(count.unwrap_or(0));
+            self.touch(cur.io, cur.pos.saturating_add(size));
         }
+        let created = self.mark();
         let type_name = format!("{}[]", self.attr_type_name(ty, attr));
         let arr = self.push(Node {
             name: attr.id.clone(),
@@ -415,10 +422,18 @@ impl<S: ByteSource> Tree<S> {
                 next: cur.pos,
                 done: stride.is_some() && count.is_some(),
                 error: error.clone(),
+                created,
+                marks: Vec::new(),
+                done_mark: None,
+                hint: None,
+                base: 0,
             })),
         });
         if let Some(e) = error {
             return Err(e);
+        }
+        if stride.is_none() || count.is_none() {
+            self.apply_hint(arr);
         }
         Ok(arr)
     }
@@ -430,14 +445,22 @@ impl<S: ByteSource> Tree<S> {
         }
         loop {
             match &self.node(arr).kind {
-                Kind::Array(a) if a.done => return a.error.clone().map_or(Ok(()), Err),
+                Kind::Array(a) if a.done => {
+                    if let Some(m) = a.done_mark {
+                        self.bump(m);
+                    }
+                    return a.error.clone().map_or(Ok(()), Err);
+                }
                 _ => {}
             }
             self.next_element(arr);
         }
     }
 
-    fn array_attr(&self, arr: NodeId) -> (Arc<super::schema::Schema>, TypeId, bool, usize, NodeId) {
+    pub(crate) fn array_attr(
+        &self,
+        arr: NodeId,
+    ) -> (Arc<super::schema::Schema>, TypeId, bool, usize, NodeId) {
         match &self.node(arr).kind {
             Kind::Array(a) => (Arc::clone(&self.schema), a.ty, a.instance, a.attr, a.owner),
             _ => unreachable_struct(),
@@ -462,17 +485,33 @@ impl<S: ByteSource> Tree<S> {
         };
         let (io, start) = (self.node(arr).io, self.node(arr).start);
         let (next, i, count) = match &self.node(arr).kind {
-            Kind::Array(a) => (a.next, a.dense.len() as u64, a.count),
+            Kind::Array(a) => {
+                if a.dense.is_empty()
+                    && let Some(h) = &a.hint
+                    && let Some(&m) = h.marks.last()
+                {
+                    // Going on from where the hint ends depends on what it did.
+                    self.bump(m);
+                }
+                (a.next, a.base + a.dense.len() as u64, a.count)
+            }
             _ => return,
         };
-        let len = self.streams[io].len;
         let finished = match &attr.repeat {
             Repeat::Expr(_) => count.is_some_and(|c| i >= c),
-            Repeat::Eos => next >= len,
+            // Not at the end yet only says that byte `next` exists.
+            Repeat::Eos if next < self.streams[io].len => {
+                self.touch(io, next + 1);
+                false
+            }
+            Repeat::Eos => next >= self.stream_len(io),
             _ => false,
         };
         if finished || i >= self.limits.max_repeat {
-            self.arr(arr).done = true;
+            let m = self.mark();
+            let a = self.arr(arr);
+            a.done = true;
+            a.done_mark = Some(m);
             return;
         }
         let mut cur = Cursor {
@@ -500,10 +539,15 @@ impl<S: ByteSource> Tree<S> {
         let pos = cur.pos;
         match r {
             Ok((el, stop)) => {
+                let m = self.mark();
                 let a = self.arr(arr);
                 a.dense.push(el);
+                a.marks.push((pos, m));
                 a.next = pos;
                 a.done = stop || (pos == next && !matches!(attr.repeat, Repeat::Expr(_)));
+                if a.done {
+                    a.done_mark = Some(m);
+                }
                 self.node_mut(arr).size = pos - start;
             }
             Err(e) => {
@@ -556,10 +600,15 @@ impl<S: ByteSource> Tree<S> {
                 }
             };
         }
+        if let Kind::Array(a) = &self.node(arr).kind
+            && i < a.base
+        {
+            return self.hinted_element(arr, i);
+        }
         loop {
             match &self.node(arr).kind {
-                Kind::Array(a) if (a.dense.len() as u64) > i => {
-                    return a.dense.get(usize::try_from(i).ok()?).copied();
+                Kind::Array(a) if a.base + (a.dense.len() as u64) > i => {
+                    return a.dense.get(usize::try_from(i - a.base).ok()?).copied();
                 }
                 Kind::Array(a) if a.done => return None,
                 _ => {}
@@ -580,7 +629,7 @@ impl<S: ByteSource> Tree<S> {
         }
         let _ = self.finish_array(arr, false);
         match &self.node(arr).kind {
-            Kind::Array(a) => a.dense.len() as u64,
+            Kind::Array(a) => a.base + a.dense.len() as u64,
             _ => 0,
         }
     }

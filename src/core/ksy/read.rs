@@ -70,6 +70,8 @@ impl<S: ByteSource> Tree<S> {
             cur.bits = 0;
         }
         let pos = cur.pos;
+        // The stream's length, asked for only where it decides something (the end of a
+        // `size-eos` field, a terminator looked for up to the end, a size that does not fit).
         let stream_len = self.streams[cur.io].len;
         let abs = self.abs(cur.io, pos);
         let what = format!("`{}`", attr.id);
@@ -95,6 +97,7 @@ impl<S: ByteSource> Tree<S> {
                 self.to_u64(&ev, cur.io, pos)
             }?;
             if pos.checked_add(n).is_none_or(|e| e > stream_len) {
+                self.stream_len(cur.io);
                 return Err(ParseError::new(
                     abs,
                     format!(
@@ -103,9 +106,10 @@ impl<S: ByteSource> Tree<S> {
                     ),
                 ));
             }
+            self.touch(cur.io, pos + n);
             region = Some(n);
         } else if attr.size_eos {
-            region = Some(stream_len.saturating_sub(pos));
+            region = Some(self.stream_len(cur.io).saturating_sub(pos));
         }
         let text_like = matches!(ty, AttrType::Bytes | AttrType::Str { .. });
         // (value length, bytes consumed) for terminated bytes and strings.
@@ -115,7 +119,7 @@ impl<S: ByteSource> Tree<S> {
             .terminator
             .or(matches!(ty, AttrType::Str { z: true }).then_some(0));
         if let (Some(t), true) = (terminator, text_like) {
-            let limit = region.map_or(stream_len, |r| pos + r);
+            let limit = region.map_or_else(|| self.stream_len(cur.io), |r| pos + r);
             let mut at = pos;
             let mut found = None;
             while at < limit && found.is_none() {
@@ -157,6 +161,7 @@ impl<S: ByteSource> Tree<S> {
                     base: 0,
                 },
                 len,
+                eof_dep: false,
             });
             sub = Some((self.streams.len() - 1, len));
         }

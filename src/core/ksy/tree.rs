@@ -9,11 +9,13 @@
 //! template that loops or recurses stops with a [`ParseError`] at its offset, and everything
 //! parsed before it stays in the tree.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 
 use std::sync::Arc;
 
 use super::Limits;
+use super::reuse::{Hint, Mark};
 use super::schema::{Schema, TypeId};
 use super::value::Value;
 use crate::core::source::ByteSource;
@@ -140,6 +142,9 @@ pub(crate) enum Data {
 pub(crate) struct Stream {
     pub data: Data,
     pub len: u64,
+    /// The length is the file's (the whole file, or a stream reaching to the end of one that
+    /// is): consulting it makes what follows depend on the file's length.
+    pub eof_dep: bool,
 }
 
 pub(crate) enum Kind {
@@ -184,6 +189,17 @@ pub(crate) struct ArrayState {
     pub next: u64,
     pub done: bool,
     pub error: Option<ParseError>,
+    /// What the tree had read when the array was made (see [`Mark`]).
+    pub created: Mark,
+    /// For each element in `dense`: where the next one starts, and what the tree had read
+    /// when that was known.
+    pub marks: Vec<(u64, Mark)>,
+    /// What the tree had read when the array was found to end.
+    pub done_mark: Option<Mark>,
+    /// Elements `0..base` known from the tree before an edit ([`Tree::reparse`]); `dense`
+    /// holds the elements from `base` on.
+    pub hint: Option<Arc<Hint>>,
+    pub base: u64,
 }
 
 pub(crate) struct Node {
@@ -209,6 +225,12 @@ pub struct Tree<S: ByteSource> {
     pub(crate) streams: Vec<Stream>,
     pub(crate) budget: u64,
     pub(crate) depth: usize,
+    /// How far into the file the tree has read, and whether it has asked for the file's
+    /// length: what everything parsed so far can depend on (see [`Mark`]).
+    pub(crate) reach: Cell<u64>,
+    pub(crate) eof: Cell<bool>,
+    /// Arrays known from the tree before an edit, by path ([`Tree::reparse`]).
+    pub(crate) hints: HashMap<String, Arc<Hint>>,
 }
 
 impl<S: ByteSource> Tree<S> {
@@ -236,9 +258,13 @@ impl<S: ByteSource> Tree<S> {
             streams: vec![Stream {
                 data: Data::File { base: 0 },
                 len,
+                eof_dep: true,
             }],
             budget: limits.max_work,
             depth: 0,
+            reach: Cell::new(0),
+            eof: Cell::new(false),
+            hints: HashMap::new(),
         };
         t.nodes.push(Node {
             name: name.clone(),
@@ -421,8 +447,14 @@ impl<S: ByteSource> Tree<S> {
             Kind::Struct(_) => ChildCount::Known(self.struct_children(id).len() as u64),
             Kind::Array(a) => match (a.count, a.stride, a.done) {
                 (Some(c), Some(_), _) => ChildCount::Known(c),
-                (_, _, true) => ChildCount::Known(a.dense.len() as u64),
-                _ => ChildCount::AtLeast(a.dense.len() as u64),
+                (_, _, true) => {
+                    let n = a.base + a.dense.len() as u64;
+                    if let Some(m) = a.done_mark {
+                        self.bump(m);
+                    }
+                    ChildCount::Known(n)
+                }
+                _ => ChildCount::AtLeast(a.base + a.dense.len() as u64),
             },
             _ => ChildCount::Known(0),
         }
@@ -483,39 +515,33 @@ impl<S: ByteSource> Tree<S> {
     }
 
     /// The path from the root to the innermost node whose bytes hold file offset `at`
-    /// (parsing what is needed to find it): `[root, …, innermost]`.
+    /// (parsing what is needed to find it): `[root, …, innermost]`. An array not yet parsed
+    /// to its end is looked into as far as `at`; its elements are found by arithmetic when
+    /// they have a fixed size, else by binary search over those already parsed.
     pub fn find(&mut self, at: u64) -> Vec<NodeId> {
         self.reset_budget();
         let mut path = vec![self.root()];
         let mut cur = self.root();
-        'down: for _ in 0..self.limits.max_depth * 2 {
+        for _ in 0..self.limits.max_depth * 2 {
             let next = match &self.node(cur).kind {
-                Kind::Struct(_) => self
-                    .struct_children(cur)
-                    .into_iter()
-                    .find(|&c| self.file_range(c).is_some_and(|r| r.contains(&at))),
-                Kind::Array(a) => {
-                    let (stride, count) = (a.stride, a.count);
-                    if let (Some(stride), Some(count), Some(r)) =
-                        (stride, count, self.file_range(cur))
-                    {
-                        let i = at.checked_sub(r.start).map(|d| d / stride.max(1));
-                        i.filter(|&i| i < count).and_then(|i| self.element(cur, i))
-                    } else {
-                        let mut i = 0;
-                        loop {
-                            let Some(c) = self.element(cur, i) else {
-                                break None;
-                            };
-                            match self.file_range(c) {
-                                Some(r) if r.contains(&at) => break Some(c),
-                                Some(r) if r.start > at => break None,
-                                _ => {}
-                            }
-                            i += 1;
+                Kind::Struct(_) => {
+                    let mut hit = None;
+                    for c in self.struct_children(cur) {
+                        let Some(r) = self.file_range(c) else {
+                            continue;
+                        };
+                        let open_array = matches!(&self.node(c).kind,
+                            Kind::Array(a) if !a.done);
+                        if r.contains(&at)
+                            || (open_array && r.start <= at && self.element_at(c, at).is_some())
+                        {
+                            hit = Some(c);
+                            break;
                         }
                     }
+                    hit
                 }
+                Kind::Array(_) => self.element_at(cur, at),
                 _ => None,
             };
             match next {
@@ -523,7 +549,7 @@ impl<S: ByteSource> Tree<S> {
                     path.push(n);
                     cur = n;
                 }
-                None => break 'down,
+                None => break,
             }
         }
         path
