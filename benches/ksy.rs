@@ -1,7 +1,8 @@
 //! Structure templates: the ELF header, program headers and section headers (with their
 //! names) of a ~1 MB binary under the bundled `elf.ksy`, as `maphex parse` walks them; and the
 //! first screen of a tree over a file with a million fixed-size records (which must not
-//! touch the other records).
+//! touch the other records); and a record deep in a ZIP's sequence of local file headers,
+//! in a fresh tree and after an edit.
 //!
 //! ```text
 //! cargo bench --bench ksy                 # MAPHEX_BENCH_ELF=/path/to/binary to choose one
@@ -93,5 +94,59 @@ fn bench_million(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_elf, bench_million);
+/// A ZIP of `n` stored one-byte files, local file headers only, then the end record.
+fn many_entries_zip(n: u32) -> Vec<u8> {
+    let mut b = Vec::new();
+    for i in 0..n {
+        let name = format!("f{i:06}");
+        b.extend_from_slice(b"PK\x03\x04");
+        b.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        b.extend_from_slice(&0u32.to_le_bytes()); // crc32
+        b.extend_from_slice(&1u32.to_le_bytes()); // compressed size
+        b.extend_from_slice(&1u32.to_le_bytes()); // uncompressed size
+        b.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        b.extend_from_slice(&0u16.to_le_bytes());
+        b.extend_from_slice(name.as_bytes());
+        b.push(b'x');
+    }
+    b.extend_from_slice(b"PK\x05\x06");
+    b.extend_from_slice(&[0; 18]);
+    b
+}
+
+/// Records of variable size found one after the other (a ZIP's local file headers): the
+/// 90,000th of 100,000 looked up in a fresh tree, and again in the tree `reparse` makes
+/// after an overwrite inside that record (what the structure pane does after an edit).
+fn bench_sequential(c: &mut Criterion) {
+    let schema = Library::new(vec![])
+        .by_name("zip")
+        .expect("bundled zip")
+        .schema;
+    let bytes = many_entries_zip(100_000);
+    let path = "records[90000].body.file_name";
+    let mut group = c.benchmark_group("ksy/zip_100k_entries");
+    group.sample_size(10);
+    group.bench_function("record_90000_fresh", |b| {
+        b.iter(|| {
+            let mut t = Tree::new(Arc::clone(&schema), bytes.as_slice());
+            black_box(t.lookup(path).expect("found"))
+        });
+    });
+    let mut old = Tree::new(Arc::clone(&schema), bytes.as_slice());
+    let name = old.lookup(path).expect("found");
+    let at = old.file_range(name).expect("in the file").start;
+    let mut edited = bytes.clone();
+    edited[usize::try_from(at).expect("fits")] = b'g';
+    eprintln!("ksy bench: {} nodes made to reach {path}", old.node_count());
+    group.bench_function("record_90000_after_an_edit_in_it", |b| {
+        b.iter(|| {
+            let mut t = old.reparse(edited.as_slice(), at, false);
+            let id = t.lookup(path).expect("found");
+            black_box(t.info(id))
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_elf, bench_million, bench_sequential);
 criterion_main!(benches);

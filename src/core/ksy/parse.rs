@@ -429,6 +429,7 @@ impl<S: ByteSource> Tree<S> {
                 base: 0,
             })),
         });
+        self.arrays.push(arr);
         if let Some(e) = error {
             return Err(e);
         }

@@ -96,7 +96,8 @@ impl<S: ByteSource> Tree<S> {
     #[must_use]
     pub fn reparse(&self, src: S, at: u64, resized: bool) -> Self {
         let mut t = Tree::with_limits(Arc::clone(&self.schema), src, self.limits);
-        for (i, n) in self.nodes.iter().enumerate() {
+        for &id in &self.arrays {
+            let n = self.node(id);
             let Kind::Array(a) = &n.kind else { continue };
             if a.stride.is_some() && a.count.is_some() {
                 continue;
@@ -127,7 +128,6 @@ impl<S: ByteSource> Tree<S> {
             let done = a
                 .done_mark
                 .filter(|m| all && a.done && a.error.is_none() && m.holds(at, resized));
-            let id = NodeId(u32::try_from(i).unwrap_or(u32::MAX));
             t.hints.insert(
                 self.path(id),
                 Arc::new(Hint {

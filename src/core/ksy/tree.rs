@@ -231,6 +231,8 @@ pub struct Tree<S: ByteSource> {
     pub(crate) eof: Cell<bool>,
     /// Arrays known from the tree before an edit, by path ([`Tree::reparse`]).
     pub(crate) hints: HashMap<String, Arc<Hint>>,
+    /// Every array node made, for [`Tree::reparse`].
+    pub(crate) arrays: Vec<NodeId>,
 }
 
 impl<S: ByteSource> Tree<S> {
@@ -265,6 +267,7 @@ impl<S: ByteSource> Tree<S> {
             reach: Cell::new(0),
             eof: Cell::new(false),
             hints: HashMap::new(),
+            arrays: Vec::new(),
         };
         t.nodes.push(Node {
             name: name.clone(),
