@@ -29,7 +29,7 @@ use crate::core::source::ByteSource;
 use crate::tui::view::ViewId;
 
 use nav::Outline;
-pub use rows::{Fold, Row, editable, show};
+pub use rows::{Fold, Row, editable, escape, show};
 
 /// Which template a view asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,8 +110,10 @@ pub struct Structure {
     pub rows: Vec<Row>,
     /// The selected field's bytes in the file (highlighted in the hex pane).
     pub field: Option<Range<u64>>,
-    /// The selected node's path (`chunks[0].data.width`).
+    /// The selected node's path (`chunks[0].data.width`), escaped.
     pub path: String,
+    /// The selected node's row with its value as long as the footer can show.
+    pub detail: Option<Row>,
     /// The terminal was too narrow, and the user was told.
     pub(crate) narrow_said: bool,
 }
@@ -120,7 +122,7 @@ impl Structure {
     /// A tree of `template` over `doc`, folded but for the root level, nothing parsed yet.
     pub fn new(template: &Template, doc: &Document) -> Self {
         Self {
-            name: template.name.clone(),
+            name: escape(&template.name),
             schema: Arc::clone(&template.schema),
             nav: Outline::new(Tree::new(Arc::clone(&template.schema), doc.snapshot())),
             version: doc.version(),
@@ -130,6 +132,7 @@ impl Structure {
             rows: Vec::new(),
             field: None,
             path: String::new(),
+            detail: None,
             narrow_said: false,
         }
     }
@@ -223,7 +226,7 @@ impl Structure {
                 break;
             }
             let (open, selected) = (nav.is_open(id), Some(id) == nav.sel);
-            rows.push(rows::row(&mut nav.tree, id, open, selected));
+            rows.push(rows::row(&mut nav.tree, id, open, selected, rows::ROW));
             cur = nav.next(id);
         }
         if rows.is_empty()
@@ -233,7 +236,14 @@ impl Structure {
         }
         self.rows = rows;
         self.field = nav.sel.and_then(|s| nav.tree.file_range(s));
-        self.path = nav.sel.map(|s| nav.tree.path(s)).unwrap_or_default();
+        self.path = nav
+            .sel
+            .map(|s| escape(&nav.tree.path(s)))
+            .unwrap_or_default();
+        self.detail = nav.sel.map(|s| {
+            let open = nav.is_open(s);
+            rows::row(&mut nav.tree, s, open, true, rows::DETAIL)
+        });
     }
 }
 

@@ -1,7 +1,7 @@
 //! The structure pane: a template's tree beside the hex pane, one row per field (name,
 //! offset, size, type, value), drawn from the rows `tui::structure` made for this frame.
-//! Names, types and values come escaped (`escape_str`): no byte of the file reaches the
-//! terminal as a control character.
+//! Names, types and values come escaped (`structure::escape`): no byte of the file reaches
+//! the terminal as a control character or as anything terminals disagree on the width of.
 
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
