@@ -15,7 +15,7 @@ use crate::core::ksy::encode::encode;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Effect, InputMode, Prompt, PromptKind};
 use crate::tui::prompt::LineEdit;
-use crate::tui::structure::{Structure, TemplateRequest, TemplateSpec, editable};
+use crate::tui::structure::{Structure, TemplateRequest, TemplateSpec, editable, pane_rows};
 use crate::tui::view::Pane;
 
 /// Columns the hex view keeps beside the pane (8 bytes a row, offsets and text included).
@@ -64,9 +64,9 @@ impl App {
         self.structure_width().is_some() && self.structure().is_some_and(|s| s.focus)
     }
 
-    /// Rows of the tree on screen (the pane's title takes one).
+    /// Rows of the tree on screen (the pane's title and footer take the others).
     fn tree_rows(&self) -> usize {
-        self.layout().rows.saturating_sub(1).max(1)
+        pane_rows(self.layout().rows).0.max(1)
     }
 
     /// `t`: finds a template (first time), shows the pane, gives it focus, or hides it.
@@ -319,7 +319,7 @@ impl App {
             }
         } else if visible {
             st.narrow_said = false;
-            let h = self.layout().rows.saturating_sub(1).max(1);
+            let h = self.tree_rows();
             let at = self.cursor();
             if st.synced != Some(at) {
                 st.select_at(at, h);

@@ -31,6 +31,20 @@ use crate::tui::view::ViewId;
 use nav::Outline;
 pub use rows::{Fold, Row, editable, escape, show};
 
+/// How the pane's `height` rows are shared: the title, then the tree, then the footer that
+/// shows the selected field in full (its type, offset and size, then its value and path
+/// wrapped). Returns (tree rows, footer rows). The footer gives way first on a short pane.
+pub fn pane_rows(height: usize) -> (usize, usize) {
+    let footer = match height {
+        0..=2 => 0,
+        3..=7 => 1,
+        8..=13 => 2,
+        14..=23 => 3,
+        _ => 4,
+    };
+    (height.saturating_sub(1 + footer), footer)
+}
+
 /// Which template a view asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TemplateSpec {

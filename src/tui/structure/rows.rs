@@ -36,6 +36,8 @@ pub struct Row {
     pub offset: Option<u64>,
     /// Size in bytes.
     pub size: u64,
+    /// The size is only what is parsed so far (an array not parsed to its end).
+    pub partial: bool,
     /// Type name.
     pub type_name: String,
     /// The value as shown (escaped: no control character reaches the terminal).
@@ -91,12 +93,13 @@ pub(super) fn row(
         _ => Fold::Leaf,
     };
     let error = tree.error(id).map(ToString::to_string);
+    let count = (info.kind == NodeKind::Array).then(|| tree.child_count(id));
     let value = match (&error, info.kind) {
         (Some(e), NodeKind::Error | NodeKind::Scalar) => escape(e),
-        (_, NodeKind::Array) => match tree.child_count(id) {
-            ChildCount::Known(n) => format!("[{n}]"),
-            ChildCount::AtLeast(0) => "[…]".to_string(),
-            ChildCount::AtLeast(n) => format!("[{n}+]"),
+        (_, NodeKind::Array) => match count {
+            Some(ChildCount::Known(n)) => format!("[{n}]"),
+            Some(ChildCount::AtLeast(0)) | None => "[…]".to_string(),
+            Some(ChildCount::AtLeast(n)) => format!("[{n}+]"),
         },
         (Some(e), NodeKind::Struct) => format!("stopped: {}", escape(e)),
         _ => match (&info.value, raw_string(tree, id, &info)) {
@@ -113,6 +116,7 @@ pub(super) fn row(
         name: escape(&info.name),
         offset: info.in_file.then_some(info.offset),
         size: info.size,
+        partial: matches!(count, Some(ChildCount::AtLeast(_))),
         type_name: escape(&info.type_name),
         value,
         fold,
@@ -128,6 +132,7 @@ pub(super) fn root_error(e: &ParseError) -> Row {
         name: "(root)".into(),
         offset: Some(e.offset),
         size: 0,
+        partial: false,
         type_name: String::new(),
         value: escape(&e.to_string()),
         fold: Fold::Leaf,
