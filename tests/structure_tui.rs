@@ -237,3 +237,20 @@ fn snapshot_of_the_pane_over_a_small_png() {
         .collect();
     insta::assert_snapshot!("structure_pane_png_120x20", pane);
 }
+
+#[test]
+fn the_pane_leaves_16_bytes_a_row_at_120_columns_and_takes_the_columns_left_empty() {
+    // It used to leave 75 columns for 16 bytes a row, which need 76: the hex view fell back
+    // to 8 bytes a row and left 32 columns blank beside a pane cutting its names.
+    let (_d, _p, mut s) = session(&png(), (120, 20));
+    typ(&mut s, "t");
+    assert_eq!(s.app.layout().cols, 16);
+    assert_eq!(s.app.structure_width(), Some(44));
+    // At 100 columns 8 bytes a row take 43: the pane gets the other 57.
+    s.input(maphex::tui::input::Input::Resize(100, 20));
+    assert_eq!(s.app.layout().cols, 8);
+    assert_eq!(s.app.structure_width(), Some(57));
+    let sc = shown(&s);
+    let row = sc.lines().nth(1).unwrap();
+    assert!(row.contains("IHDR│  signature"), "no blank columns: {row}");
+}

@@ -14,14 +14,16 @@ use crate::core::ksy::Template;
 use crate::core::ksy::encode::encode;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Effect, InputMode, Prompt, PromptKind};
+use crate::tui::layout::{Layout, hex_width};
 use crate::tui::prompt::LineEdit;
 use crate::tui::structure::{Structure, TemplateRequest, TemplateSpec, editable, pane_rows};
 use crate::tui::view::Pane;
 
 /// Columns the hex view keeps beside the pane (8 bytes a row, offsets and text included).
 const DATA_MIN: u16 = 43;
-/// Columns the hex view needs for 16 bytes a row.
-const DATA_16: u16 = 75;
+/// Columns the hex view needs for 16 bytes a row (8 offset digits and 2 spaces, 16 bytes in
+/// two groups of 8 and 2 spaces, 16 characters).
+const DATA_16: u16 = 76;
 /// The narrowest pane worth showing, and the widest.
 const PANE_MIN: u16 = 34;
 const PANE_MAX: u16 = 72;
@@ -56,7 +58,24 @@ impl App {
         if !st.open || self.settings.line_view {
             return None;
         }
-        pane_width(self.size.0)
+        self.beside_width()
+    }
+
+    /// The pane's width beside the hex view: [`pane_width`], and the columns the data rows
+    /// would leave empty on their right (bytes a row come in powers of two, and offsets
+    /// may need more digits), up to the widest pane.
+    fn beside_width(&self) -> Option<u16> {
+        let (w, h) = self.size;
+        let pw = pane_width(w)?;
+        let l = Layout::new(w - pw, h, self.doc().len(), self.cols, &self.settings);
+        let used = match (l.hex_x, l.text_x) {
+            (_, Some(t)) => t + l.cols,
+            (Some(x), None) => x + hex_width(l.cols, l.group),
+            (None, None) => 0,
+        };
+        let slack = usize::from(w - pw).saturating_sub(used);
+        let slack = u16::try_from(slack).unwrap_or(0);
+        Some(pw.max(pw.saturating_add(slack).min(PANE_MAX)))
     }
 
     /// True when the pane is shown and has the keyboard.
