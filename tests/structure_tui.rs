@@ -10,7 +10,7 @@ use support::{cmd, key, message, open, png_chunk as chunk, typ};
 
 use maphex::core::document::Mode;
 use maphex::tui::harness::{screen, text};
-use maphex::tui::input::KeyCode;
+use maphex::tui::input::{Input, KeyCode, Mouse};
 use maphex::tui::runtime::Session;
 
 /// Signature, IHDR 640×480 (width at 16..20), tEXt, IDAT, IEND.
@@ -179,18 +179,45 @@ fn template_errors_and_off() {
 }
 
 #[test]
-fn a_narrow_terminal_hides_the_pane_with_a_message() {
+fn a_narrow_terminal_shows_the_pane_over_the_hex_view_while_it_has_the_keys() {
     let (_d, _p, mut s) = session(&png(), (60, 20));
     typ(&mut s, "t");
-    assert!(s.app.structure_width().is_none());
+    assert_eq!(s.app.structure_width(), Some(60), "the whole width");
+    assert!(s.app.structure_covers() && s.app.structure_focused());
     assert!(
-        message(&s).contains("too narrow for the structure pane"),
+        message(&s).contains("Tab or t: back to the hex view"),
         "{}",
         message(&s)
     );
-    assert!(!shown(&s).contains("signature"));
-    s.input(maphex::tui::input::Input::Resize(120, 20));
-    assert!(shown(&s).contains("signature"));
+    let sc = shown(&s);
+    assert!(sc.contains("signature") && !sc.contains("00000000"), "{sc}");
+    // The hex view's layout is its own: 8 bytes a row, as without the pane.
+    assert_eq!(s.app.layout().cols, 8);
+    // The tree keeps working: moving in it moves the hex cursor under it.
+    typ(&mut s, "jl");
+    assert!(shown(&s).contains("▾ chunks"), "{}", shown(&s));
+    typ(&mut s, "j");
+    assert_eq!(sel_path(&s), "chunks[0]");
+    assert_eq!(s.app.cursor(), 8);
+    // The mouse: a click does not reach the hex view under the pane; the wheel moves in
+    // the tree.
+    s.input(Input::Mouse(Mouse::Click(20, 10)));
+    assert_eq!(s.app.cursor(), 8);
+    s.input(Input::Mouse(Mouse::ScrollDown));
+    assert_eq!(sel_path(&s), "chunks[3]");
+    s.input(Input::Mouse(Mouse::ScrollUp));
+    assert_eq!(sel_path(&s), "chunks[0]");
+    // Tab gives the screen back to the hex view; t brings the tree back.
+    key(&mut s, KeyCode::Tab);
+    assert!(s.app.structure_width().is_none());
+    assert!(shown(&s).contains("00000000"));
+    typ(&mut s, "t");
+    assert!(s.app.structure_covers());
+    // Wider: beside the hex view again.
+    s.input(Input::Resize(120, 20));
+    assert!(!s.app.structure_covers());
+    let sc = shown(&s);
+    assert!(sc.contains("signature") && sc.contains("00000000"), "{sc}");
 }
 
 #[test]
@@ -247,7 +274,7 @@ fn the_pane_leaves_16_bytes_a_row_at_120_columns_and_takes_the_columns_left_empt
     assert_eq!(s.app.layout().cols, 16);
     assert_eq!(s.app.structure_width(), Some(44));
     // At 100 columns 8 bytes a row take 43: the pane gets the other 57.
-    s.input(maphex::tui::input::Input::Resize(100, 20));
+    s.input(Input::Resize(100, 20));
     assert_eq!(s.app.layout().cols, 8);
     assert_eq!(s.app.structure_width(), Some(57));
     let sc = shown(&s);

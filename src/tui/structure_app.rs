@@ -52,13 +52,14 @@ impl App {
     }
 
     /// The columns the structure pane takes now (`None`: not shown: closed, the line view,
-    /// or a terminal too narrow).
+    /// or a terminal too narrow and the keys in the hex view). On a terminal too narrow for
+    /// the hex view beside it, the pane takes the whole width while it has the keys.
     pub fn structure_width(&self) -> Option<u16> {
         let st = self.structure()?;
         if !st.open || self.settings.line_view {
             return None;
         }
-        self.beside_width()
+        self.beside_width().or(st.focus.then_some(self.size.0))
     }
 
     /// The pane's width beside the hex view: [`pane_width`], and the columns the data rows
@@ -76,6 +77,21 @@ impl App {
         let slack = usize::from(w - pw).saturating_sub(used);
         let slack = u16::try_from(slack).unwrap_or(0);
         Some(pw.max(pw.saturating_add(slack).min(PANE_MAX)))
+    }
+
+    /// True when the pane is shown over the whole screen (a narrow terminal), hiding the
+    /// hex view.
+    pub fn structure_covers(&self) -> bool {
+        self.structure_width().is_some() && pane_width(self.size.0).is_none()
+    }
+
+    /// The columns the data rows give up to the pane (none when it covers them).
+    pub(crate) fn structure_beside(&self) -> u16 {
+        if self.structure_covers() {
+            0
+        } else {
+            self.structure_width().unwrap_or(0)
+        }
     }
 
     /// True when the pane is shown and has the keyboard.
@@ -115,8 +131,8 @@ impl App {
     pub(crate) fn tab_to_structure(&mut self) -> bool {
         let last =
             !(self.settings.show_hex && self.settings.show_text) || self.view().pane == Pane::Text;
-        if !last || self.structure_width().is_none() || matches!(self.mode, InputMode::Edit { .. })
-        {
+        let open = self.structure().is_some_and(|s| s.open) && !self.settings.line_view;
+        if !last || !open || matches!(self.mode, InputMode::Edit { .. }) {
             return false;
         }
         if let Some(st) = self.structure_mut() {
@@ -328,16 +344,17 @@ impl App {
         };
         st.rebuild_if_stale(self.doc());
         let visible = st.open && !self.settings.line_view;
-        if visible && pane_width(self.size.0).is_none() {
-            if !st.narrow_said {
-                self.info(format!(
-                    "the terminal is too narrow for the structure pane ({} columns needed); widen it, or t hides it",
-                    DATA_MIN + PANE_MIN
-                ));
-                st.narrow_said = true;
-            }
-        } else if visible {
+        let covers = visible && pane_width(self.size.0).is_none();
+        if covers && st.focus && !st.narrow_said {
+            self.info(format!(
+                "Tab or t: back to the hex view (the structure pane covers it below {} columns)",
+                DATA_MIN + PANE_MIN
+            ));
+            st.narrow_said = true;
+        } else if !covers {
             st.narrow_said = false;
+        }
+        if visible && (st.focus || !covers) {
             let h = self.tree_rows();
             let at = self.cursor();
             if st.synced != Some(at) {
