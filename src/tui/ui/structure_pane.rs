@@ -117,9 +117,11 @@ impl Line {
             let (nx, _) = buf.set_stringn(area.x + cx, area.y + y, &s, room, style);
             cx = nx - area.x;
         }
-        if cx < end {
-            let rest = usize::from(end - cx);
-            buf.set_stringn(area.x + cx, area.y + y, " ".repeat(rest), rest, fill);
+        for x in cx..end {
+            if let Some(cell) = buf.cell_mut((area.x + x, area.y + y)) {
+                cell.reset();
+                cell.set_style(fill);
+            }
         }
     }
 }
@@ -184,7 +186,7 @@ struct Columns {
 /// Lays out the rows on screen in `cw` columns, for a file of `len` bytes. The type column
 /// is shown only with room to spare, then the size, then the offset; what is left goes to
 /// the name (as much as the longest name needs, unless most values would then be cut: a
-/// little more than half) and the value.
+/// little more than half; and never more than leaves a third to a long value) and the value.
 fn columns(rows: &[Row], cw: usize, len: u64) -> Columns {
     let indent = Indent::new(cw);
     let need_name = rows
@@ -197,6 +199,7 @@ fn columns(rows: &[Row], cw: usize, len: u64) -> Columns {
     let mut values: Vec<usize> = rows.iter().map(|r| r.value.width()).collect();
     values.sort_unstable();
     let need_value = values.get(values.len() * 3 / 4).copied().unwrap_or(0);
+    let longest_value = values.last().copied().unwrap_or(0);
     let off_w = hex_digits(len);
     let size_w = rows.iter().map(|r| size_text(r).width()).max().unwrap_or(1);
     let type_w = rows
@@ -226,11 +229,11 @@ fn columns(rows: &[Row], cw: usize, len: u64) -> Columns {
         if least > 0 && avail < nmin + 1 + vmin {
             continue;
         }
-        let name = if need_name + 1 + need_value <= avail {
-            need_name
-        } else {
-            need_name.min(avail.saturating_sub(need_value + 1).max(avail * 11 / 20))
-        };
+        // The name takes what it needs, unless that cuts most values (then 55% of the
+        // room, or what they leave), and always leaves a third for a long value.
+        let name = need_name
+            .min(avail.saturating_sub(need_value + 1).max(avail * 11 / 20))
+            .min(avail.saturating_sub(longest_value.min(avail / 3) + 1));
         return Columns {
             name,
             indent,
@@ -322,8 +325,10 @@ fn title(st: &Structure, cw: usize) -> (String, bool) {
             return (t, true);
         }
     }
-    let t = format!("─{}", fit_middle(path, cw.saturating_sub(1)));
-    (t, false)
+    if cw < 3 {
+        return (String::new(), false);
+    }
+    (format!("─ {}", fit_middle(path, cw - 2)), false)
 }
 
 /// Where the selected field is and what it is: `u4be @0x10+4`.
@@ -378,11 +383,11 @@ fn wrap(text: &str, w: usize, lines: usize) -> Vec<String> {
     out
 }
 
-/// The footer's lines: a rule naming the type, offset and size, then the value (after the
-/// path, when the title could not show it whole), wrapped; on one line, the rule holds the
+/// The footer's lines: a rule naming the type, offset and size, then the value wrapped,
+/// then, when the title could not show it whole, the path; on one line, the rule holds the
 /// value too.
 fn footer(st: &Structure, cw: usize, lines: usize, path_shown: bool) -> Vec<String> {
-    let Some(d) = &st.detail else {
+    let Some(d) = st.detail.as_ref().filter(|_| lines > 0) else {
         return Vec::new();
     };
     let rule = |s: String| -> String {
@@ -394,13 +399,23 @@ fn footer(st: &Structure, cw: usize, lines: usize, path_shown: bool) -> Vec<Stri
         return vec![rule(format!("─ {} = {} ", place(d), d.value))];
     }
     let mut out = vec![rule(format!("─ {} ", place(d)))];
-    let text = match (path_shown, d.value.is_empty()) {
-        (true, false) => d.value.clone(),
-        (true, true) => String::new(),
-        (false, false) => format!("{} = {}", st.path, d.value),
-        (false, true) => st.path.clone(),
+    let room = lines - 1;
+    let path = (!path_shown).then(|| wrap(&st.path, cw, room));
+    // The value first; the path gets what the value leaves, at least a line.
+    let value_room = match &path {
+        Some(p) if !d.value.is_empty() => room.saturating_sub(p.len()).max(room.div_ceil(2)),
+        Some(_) => 0,
+        None => room,
     };
-    out.extend(wrap(&text, cw, lines - 1));
+    if value_room > 0 {
+        out.extend(wrap(&d.value, cw, value_room));
+    }
+    if path.is_some() {
+        let left = lines - out.len();
+        if left > 0 {
+            out.extend(wrap(&st.path, cw, left));
+        }
+    }
     out
 }
 
