@@ -183,11 +183,12 @@ struct Columns {
     value: usize,
 }
 
-/// Lays out the rows on screen in `cw` columns, for a file of `len` bytes. The type column
+/// Lays out the rows on screen in `cw` columns (offsets and sizes as wide as those on
+/// screen need). The type column
 /// is shown only with room to spare, then the size, then the offset; what is left goes to
 /// the name (as much as the longest name needs, unless most values would then be cut: a
 /// little more than half; and never more than leaves a third to a long value) and the value.
-fn columns(rows: &[Row], cw: usize, len: u64) -> Columns {
+fn columns(rows: &[Row], cw: usize) -> Columns {
     let indent = Indent::new(cw);
     let need_name = rows
         .iter()
@@ -200,7 +201,11 @@ fn columns(rows: &[Row], cw: usize, len: u64) -> Columns {
     values.sort_unstable();
     let need_value = values.get(values.len() * 3 / 4).copied().unwrap_or(0);
     let longest_value = values.last().copied().unwrap_or(0);
-    let off_w = hex_digits(len);
+    let off_w = rows
+        .iter()
+        .map(|r| r.offset.map_or(1, hex_digits))
+        .max()
+        .unwrap_or(1);
     let size_w = rows.iter().map(|r| size_text(r).width()).max().unwrap_or(1);
     let type_w = rows
         .iter()
@@ -450,7 +455,7 @@ pub fn render(buf: &mut Buffer, sc: &Screen, st: &Structure, width: u16) {
     let fill = "─".repeat(cw.saturating_sub(t.width()));
     Line(vec![(t + &fill, theme.frame())]).draw(buf, x, 0, cw, Style::new());
     let shown = &st.rows[..st.rows.len().min(tree)];
-    let cols = columns(shown, cw, sc.doc.len());
+    let cols = columns(shown, cw);
     for (y, r) in (1..).zip(shown) {
         let base = if r.selected && st.focus {
             theme.cursor_active(Style::new())
@@ -529,18 +534,18 @@ mod tests {
     fn columns_drop_type_then_size_then_offset() {
         let rows = [row(0, "compression_method", "stored (0)"), row(0, "a", "1")];
         let at = |w| {
-            let c = columns(&rows, w, 0x1000);
+            let c = columns(&rows, w);
             (c.offset.is_some(), c.size.is_some(), c.type_name.is_some())
         };
-        // Name 20 columns, value 10, offset 4, size 1, type 4.
-        assert_eq!(at(43), (true, true, true));
-        assert_eq!(at(42), (true, true, false));
-        assert_eq!(at(30), (true, true, false));
-        assert_eq!(at(29), (true, false, false));
-        assert_eq!(at(26), (true, false, false));
-        assert_eq!(at(25), (false, false, false));
+        // Name 20 columns, value 10, offset 2, size 1, type 4.
+        assert_eq!(at(41), (true, true, true));
+        assert_eq!(at(40), (true, true, false));
+        assert_eq!(at(28), (true, true, false));
+        assert_eq!(at(27), (true, false, false));
+        assert_eq!(at(24), (true, false, false));
+        assert_eq!(at(23), (false, false, false));
         for w in 0..120 {
-            let c = columns(&rows, w, u64::MAX);
+            let c = columns(&rows, w);
             let used = c.name
                 + c.offset.map_or(0, |x| x + 1)
                 + c.size.map_or(0, |x| x + 1)
