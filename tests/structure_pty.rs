@@ -51,3 +51,73 @@ fn t_moves_edits_and_saves_a_png_field() {
     t.send(":q\r");
     assert!(t.wait_exit().success());
 }
+
+/// A PNG whose tEXt chunk holds an SGR escape (red), an OSC title, a carriage return and a
+/// bell: in a real terminal they must stay text.
+fn png_with_escapes() -> Vec<u8> {
+    let mut f = png();
+    // Before IEND (the last 12 bytes): a tEXt chunk (the CRC is not checked).
+    let iend = f.split_off(f.len() - 12);
+    let text = b"Title\0\x1b[31mred\x1b]0;pwned\x07\r!";
+    f.extend_from_slice(
+        &u32::try_from(text.len())
+            .expect("a short text")
+            .to_be_bytes(),
+    );
+    f.extend_from_slice(b"tEXt");
+    f.extend_from_slice(text);
+    f.extend_from_slice(&[0; 4]);
+    f.extend(iend);
+    f
+}
+
+#[test]
+fn a_narrow_terminal_shows_the_tree_over_the_hex_view_and_escapes_in_the_file_stay_text() {
+    let (_dir, path) = temp_file("esc.png", &png_with_escapes());
+    let cfg = tempfile::tempdir().expect("temp dir");
+    let opts = Options::default()
+        .size(24, 40)
+        .env("XDG_CONFIG_HOME", cfg.path());
+    let mut t = Tui::spawn_with([path.as_os_str()], &opts);
+    t.wait_for("the template announced", |s| {
+        s.contains("template png found")
+    });
+    // 40 columns: the tree takes the screen while it has the keys.
+    t.send("t");
+    t.wait_for("the tree over the hex view", |s| {
+        s.starts_with("─ png: signature") && !s.contains("00000000")
+    });
+    // The tEXt text (IHDR ends at 0x21; tEXt's data at 0x29, "Title\0", then the text).
+    t.send(":0x2f\r");
+    let s = t.wait_for("the text selected, escaped", |s| {
+        s.contains("png: chunks[1].data.text") && s.contains("\"\\u{1b}[31mred\\u{1b}]0;")
+    });
+    assert!(s.contains("\\u{7}\\r!\""), "{s}");
+    // Drawn as text: the letters after the escape are not red.
+    let (row, col) = t.find("[31mred").expect("on screen");
+    let red = t.cell(row, col + 4).expect("a cell");
+    assert_eq!(red.contents(), "r");
+    assert_ne!(
+        red.fgcolor(),
+        vt100::Color::Idx(1),
+        "the file's SGR reached the terminal"
+    );
+    // Wider: beside the hex view. Tab: the hex view has the keys. Narrow again: the hex
+    // view alone; t: the tree again.
+    t.resize(24, 120);
+    t.wait_for("the pane beside the hex view", |s| {
+        s.contains("00000000") && s.contains("│─ png: chunks[1].data.text")
+    });
+    t.send("\t");
+    t.wait_for("the keys in the hex view", |s| s.contains("t focuses"));
+    t.resize(24, 40);
+    t.wait_for("the hex view alone", |s| {
+        s.contains("00000000") && !s.contains("png:")
+    });
+    t.send("t");
+    t.wait_for("the tree again", |s| {
+        s.starts_with("─ png: chunks[1]") && !s.contains("00000000")
+    });
+    t.send("\t:q\r");
+    assert!(t.wait_exit().success());
+}

@@ -10,7 +10,7 @@ use support::{cmd, key, message, open, png_chunk as chunk, typ};
 
 use maphex::core::document::Mode;
 use maphex::tui::harness::{screen, text};
-use maphex::tui::input::KeyCode;
+use maphex::tui::input::{Input, KeyCode, Mouse};
 use maphex::tui::runtime::Session;
 
 /// Signature, IHDR 640×480 (width at 16..20), tEXt, IDAT, IEND.
@@ -179,18 +179,45 @@ fn template_errors_and_off() {
 }
 
 #[test]
-fn a_narrow_terminal_hides_the_pane_with_a_message() {
+fn a_narrow_terminal_shows_the_pane_over_the_hex_view_while_it_has_the_keys() {
     let (_d, _p, mut s) = session(&png(), (60, 20));
     typ(&mut s, "t");
-    assert!(s.app.structure_width().is_none());
+    assert_eq!(s.app.structure_width(), Some(60), "the whole width");
+    assert!(s.app.structure_covers() && s.app.structure_focused());
     assert!(
-        message(&s).contains("too narrow for the structure pane"),
+        message(&s).contains("Tab or t: back to the hex view"),
         "{}",
         message(&s)
     );
-    assert!(!shown(&s).contains("signature"));
-    s.input(maphex::tui::input::Input::Resize(120, 20));
-    assert!(shown(&s).contains("signature"));
+    let sc = shown(&s);
+    assert!(sc.contains("signature") && !sc.contains("00000000"), "{sc}");
+    // The hex view's layout is its own: 8 bytes a row, as without the pane.
+    assert_eq!(s.app.layout().cols, 8);
+    // The tree keeps working: moving in it moves the hex cursor under it.
+    typ(&mut s, "jl");
+    assert!(shown(&s).contains("▾ chunks"), "{}", shown(&s));
+    typ(&mut s, "j");
+    assert_eq!(sel_path(&s), "chunks[0]");
+    assert_eq!(s.app.cursor(), 8);
+    // The mouse: a click does not reach the hex view under the pane; the wheel moves in
+    // the tree.
+    s.input(Input::Mouse(Mouse::Click(20, 10)));
+    assert_eq!(s.app.cursor(), 8);
+    s.input(Input::Mouse(Mouse::ScrollDown));
+    assert_eq!(sel_path(&s), "chunks[3]");
+    s.input(Input::Mouse(Mouse::ScrollUp));
+    assert_eq!(sel_path(&s), "chunks[0]");
+    // Tab gives the screen back to the hex view; t brings the tree back.
+    key(&mut s, KeyCode::Tab);
+    assert!(s.app.structure_width().is_none());
+    assert!(shown(&s).contains("00000000"));
+    typ(&mut s, "t");
+    assert!(s.app.structure_covers());
+    // Wider: beside the hex view again.
+    s.input(Input::Resize(120, 20));
+    assert!(!s.app.structure_covers());
+    let sc = shown(&s);
+    assert!(sc.contains("signature") && sc.contains("00000000"), "{sc}");
 }
 
 #[test]
@@ -212,7 +239,7 @@ fn a_million_records_unfold_without_being_parsed() {
     typ(&mut s, "l");
     let sc = shown(&s);
     assert!(
-        sc.contains("[1000000]") && sc.contains("[0]") && sc.contains("[20]"),
+        sc.contains("[1000000]") && sc.contains("[0]") && sc.contains("[19]"),
         "{sc}"
     );
     let made = s.app.structure().unwrap().node_count();
@@ -236,4 +263,209 @@ fn snapshot_of_the_pane_over_a_small_png() {
         .map(|y| (x0..120).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
         .collect();
     insta::assert_snapshot!("structure_pane_png_120x20", pane);
+}
+
+#[test]
+fn the_pane_leaves_16_bytes_a_row_at_120_columns_and_takes_the_columns_left_empty() {
+    // It used to leave 75 columns for 16 bytes a row, which need 76: the hex view fell back
+    // to 8 bytes a row and left 32 columns blank beside a pane cutting its names.
+    let (_d, _p, mut s) = session(&png(), (120, 20));
+    typ(&mut s, "t");
+    assert_eq!(s.app.layout().cols, 16);
+    assert_eq!(s.app.structure_width(), Some(44));
+    // At 100 columns 8 bytes a row take 43: the pane gets the other 57.
+    s.input(Input::Resize(100, 20));
+    assert_eq!(s.app.layout().cols, 8);
+    assert_eq!(s.app.structure_width(), Some(57));
+    let sc = shown(&s);
+    let row = sc.lines().nth(1).unwrap();
+    assert!(row.contains("IHDR│  signature"), "no blank columns: {row}");
+}
+
+/// A template nine types deep with long names, strings full of what a terminal must not
+/// see raw (an escape sequence, a carriage return, a tab, invalid UTF-8, wide, combining,
+/// bidi and zero-width characters), an ASCII string with high bytes, and an array.
+const NASTY_KSY: &str = "meta:
+  id: nasty
+  endian: le
+seq:
+  - id: a_rather_long_field_name_that_does_not_fit_anywhere
+    type: u4
+  - id: text
+    type: str
+    size: 48
+    encoding: UTF-8
+  - id: ascii_text
+    type: str
+    size: 8
+    encoding: ASCII
+  - id: deep
+    type: l1
+  - id: items
+    type: u2
+    repeat: expr
+    repeat-expr: 40
+types:
+  l1: {seq: [{id: next_level_with_a_long_name, type: l2}, {id: v, type: u1}]}
+  l2: {seq: [{id: next_level_with_a_long_name, type: l3}, {id: v, type: u1}]}
+  l3: {seq: [{id: next_level_with_a_long_name, type: l4}, {id: v, type: u1}]}
+  l4: {seq: [{id: next_level_with_a_long_name, type: l5}, {id: v, type: u1}]}
+  l5: {seq: [{id: next_level_with_a_long_name, type: l6}, {id: v, type: u1}]}
+  l6: {seq: [{id: next_level_with_a_long_name, type: l7}, {id: v, type: u1}]}
+  l7: {seq: [{id: next_level_with_a_long_name, type: l8}, {id: v, type: u1}]}
+  l8: {seq: [{id: leaf_string_at_the_bottom, type: str, size: 24, encoding: UTF-8}]}
+";
+
+/// The bytes of the `text` field: 48 of them.
+const NASTY_TEXT: &[u8] =
+    b"\x1b[31mred\r\tcr\xc0\x80bad \xe4\xb8\xad\xe6\x96\x87 e\xcc\x81 \xe2\x80\xaertl\xe2\x80\x8bzw!!!!!!!!";
+
+fn nasty() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let ksy = dir.path().join("nasty.ksy");
+    std::fs::write(&ksy, NASTY_KSY).unwrap();
+    let mut f = 0xdead_beef_u32.to_le_bytes().to_vec();
+    assert_eq!(NASTY_TEXT.len(), 48);
+    f.extend_from_slice(NASTY_TEXT);
+    f.extend_from_slice(b"ok\x80\xffok\x1b!");
+    let leaf: &[u8] = b"\x07bell \xf0\x9f\x98\x80\xcc\x81\xef\xbf\xbe\x1b]0;t\x07xyz";
+    f.extend_from_slice(&leaf[..24]);
+    f.extend_from_slice(&[7; 7]);
+    f.extend((0..80u8).map(|i| i.wrapping_mul(37)));
+    let bin = dir.path().join("nasty.bin");
+    std::fs::write(&bin, f).unwrap();
+    (dir, ksy, bin)
+}
+
+/// The nasty file with its template, the path to the deepest string unfolded and selected.
+fn nasty_session(size: (u16, u16)) -> (tempfile::TempDir, Session) {
+    let (dir, ksy, bin) = nasty();
+    let mut s = Session::new(open(&bin, Mode::CopyOnWrite), size);
+    s.pump();
+    cmd(&mut s, &format!("template {}", ksy.display()));
+    cmd(&mut s, "0x3c"); // in the deepest string
+    assert!(
+        sel_path(&s).ends_with("leaf_string_at_the_bottom") || s.app.structure_width().is_none(),
+        "{}",
+        sel_path(&s)
+    );
+    (dir, s)
+}
+
+/// The pane's columns of each row of the screen.
+fn pane_text(s: &Session) -> String {
+    let buf = screen(s);
+    let (w, _) = s.app.size;
+    let x0 = w - s.app.structure_width().unwrap();
+    let rows = s.app.layout().rows;
+    (0..rows)
+        .map(|y| {
+            let y = u16::try_from(y).unwrap();
+            (x0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n"
+        })
+        .collect()
+}
+
+/// Checks one screen of the nasty file at `w`×`h`: no panic, only safe glyphs, the pane's
+/// rule on its left (or, covering the screen, its title's rule at the top left).
+fn check_size(s: &mut Session, w: u16, h: u16, focus: bool) {
+    use maphex::core::text::is_safe_to_draw;
+    s.input(Input::Resize(w, h));
+    let buf = screen(s);
+    let Some(pw) = s.app.structure_width() else {
+        assert!(!focus, "{w}x{h}: the focused pane is shown");
+        return;
+    };
+    let x0 = w - pw;
+    // The pane's columns (the hex and text panes have their own tests).
+    for y in 0..h {
+        for x in x0..w {
+            let sym = buf[(x, y)].symbol();
+            assert!(
+                sym.chars().all(is_safe_to_draw),
+                "{w}x{h} at ({x}, {y}): {sym:?}\n{}",
+                text(&buf)
+            );
+        }
+    }
+    let rows = u16::try_from(s.app.layout().rows).unwrap();
+    for y in 0..rows {
+        if x0 > 0 {
+            assert_eq!(
+                buf[(x0, y)].symbol(),
+                "│",
+                "{w}x{h} row {y}\n{}",
+                text(&buf)
+            );
+        } else if y == 0 {
+            assert_eq!(buf[(0, 0)].symbol(), "─", "{w}x{h}\n{}", text(&buf));
+        }
+    }
+}
+
+#[test]
+fn every_size_draws_only_safe_glyphs_and_never_panics() {
+    let (_d, mut s) = nasty_session((120, 30));
+    // Every width at the heights where the footer and the title change, and every height
+    // at the widths where the layout changes (columns dropped, indentation, the pane beside
+    // the hex view or over it, 16 bytes a row), with the keys in the tree; then every width
+    // with the keys in the hex view (the pane hidden below 77 columns).
+    let heights = [1, 2, 3, 4, 5, 7, 8, 13, 14, 23, 24, 50];
+    let widths = [
+        1, 2, 3, 4, 5, 10, 20, 33, 34, 35, 47, 48, 49, 76, 77, 78, 115, 116, 117, 150, 200,
+    ];
+    for w in 1..=200 {
+        for h in heights {
+            check_size(&mut s, w, h, true);
+        }
+    }
+    for h in 1..=50 {
+        for w in widths {
+            check_size(&mut s, w, h, true);
+        }
+    }
+    key(&mut s, KeyCode::Tab);
+    for w in 1..=200 {
+        for h in [3, 24] {
+            check_size(&mut s, w, h, false);
+        }
+    }
+}
+
+#[test]
+fn snapshots_of_the_pane_at_five_widths() {
+    // 200: the widest pane with the type column; 100 and 77: beside the hex view, columns
+    // giving way; 40 and 20: over the hex view. The deepest string is selected: its path
+    // and value are in the footer whole, escaped, at every width.
+    for w in [200, 100, 77, 40, 20] {
+        let (_d, s) = nasty_session((w, 24));
+        let pane = pane_text(&s);
+        assert!(!pane.contains('\x1b') && !pane.contains('\r'), "{pane}");
+        insta::assert_snapshot!(format!("structure_pane_nasty_{w}x24"), pane);
+    }
+}
+
+#[test]
+fn strings_from_the_file_are_shown_byte_by_byte_where_they_do_not_decode() {
+    let (_d, mut s) = nasty_session((120, 30));
+    let detail = |s: &mut Session, at: &str| {
+        cmd(s, at);
+        s.app.structure().unwrap().detail.clone().unwrap().value
+    };
+    assert_eq!(
+        detail(&mut s, "0x4"),
+        "\"\\u{1b}[31mred\\r\\tcr\\xc0\\x80bad 中文 e\\u{301} \\u{202e}rtl\\u{200b}zw!!!!!!!!\""
+    );
+    assert_eq!(detail(&mut s, "0x34"), "\"ok\\x80\\xffok\\u{1b}!\"");
+    assert_eq!(
+        detail(&mut s, "0x3c"),
+        "\"\\u{7}bell 😀\\u{301}\\u{fffe}\\u{1b}]0;t\\u{7}xyz\""
+    );
+    // What the pane draws holds none of them raw.
+    let sc = shown(&s);
+    for bad in [
+        '\x1b', '\r', '\t', '\x07', '\u{301}', '\u{202e}', '\u{200b}', '\u{fffe}',
+    ] {
+        assert!(!sc.contains(bad), "{bad:?} drawn raw:\n{sc}");
+    }
 }

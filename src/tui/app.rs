@@ -346,8 +346,9 @@ impl App {
             return l;
         }
         let (w, h) = self.size;
-        // The structure pane takes columns on the right of the data rows only.
-        let data_w = w - self.structure_width().unwrap_or(0);
+        // The structure pane takes columns on the right of the data rows only (or, on a
+        // narrow terminal, covers them while it has the keys).
+        let data_w = w - self.structure_beside();
         Layout {
             width: w,
             ..Layout::new(data_w, h, self.doc().len(), self.cols, &self.settings)

@@ -38,6 +38,21 @@ impl App {
     }
 
     pub(crate) fn mouse(&mut self, m: Mouse) {
+        // The structure pane over the whole screen: the wheel moves in the tree, a click
+        // does not reach the hex view under it.
+        if self.structure_covers() {
+            let step = match m {
+                Mouse::ScrollUp => Some(Action::TreeUp),
+                Mouse::ScrollDown => Some(Action::TreeDown),
+                Mouse::Click(..) => None,
+            };
+            if let Some(a) = step {
+                for _ in 0..3 {
+                    self.structure_action(a);
+                }
+            }
+            return;
+        }
         match m {
             Mouse::ScrollUp if self.settings.line_view => self.line_move(-3),
             Mouse::ScrollDown if self.settings.line_view => self.line_move(3),

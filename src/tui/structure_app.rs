@@ -14,14 +14,16 @@ use crate::core::ksy::Template;
 use crate::core::ksy::encode::encode;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Effect, InputMode, Prompt, PromptKind};
+use crate::tui::layout::{Layout, hex_width};
 use crate::tui::prompt::LineEdit;
-use crate::tui::structure::{Structure, TemplateRequest, TemplateSpec, editable};
+use crate::tui::structure::{Structure, TemplateRequest, TemplateSpec, editable, pane_rows};
 use crate::tui::view::Pane;
 
 /// Columns the hex view keeps beside the pane (8 bytes a row, offsets and text included).
 const DATA_MIN: u16 = 43;
-/// Columns the hex view needs for 16 bytes a row.
-const DATA_16: u16 = 75;
+/// Columns the hex view needs for 16 bytes a row (8 offset digits and 2 spaces, 16 bytes in
+/// two groups of 8 and 2 spaces, 16 characters).
+const DATA_16: u16 = 76;
 /// The narrowest pane worth showing, and the widest.
 const PANE_MIN: u16 = 34;
 const PANE_MAX: u16 = 72;
@@ -50,13 +52,46 @@ impl App {
     }
 
     /// The columns the structure pane takes now (`None`: not shown: closed, the line view,
-    /// or a terminal too narrow).
+    /// or a terminal too narrow and the keys in the hex view). On a terminal too narrow for
+    /// the hex view beside it, the pane takes the whole width while it has the keys.
     pub fn structure_width(&self) -> Option<u16> {
         let st = self.structure()?;
         if !st.open || self.settings.line_view {
             return None;
         }
-        pane_width(self.size.0)
+        self.beside_width().or(st.focus.then_some(self.size.0))
+    }
+
+    /// The pane's width beside the hex view: [`pane_width`], and the columns the data rows
+    /// would leave empty on their right (bytes a row come in powers of two, and offsets
+    /// may need more digits), up to the widest pane.
+    fn beside_width(&self) -> Option<u16> {
+        let (w, h) = self.size;
+        let pw = pane_width(w)?;
+        let l = Layout::new(w - pw, h, self.doc().len(), self.cols, &self.settings);
+        let used = match (l.hex_x, l.text_x) {
+            (_, Some(t)) => t + l.cols,
+            (Some(x), None) => x + hex_width(l.cols, l.group),
+            (None, None) => 0,
+        };
+        let slack = usize::from(w - pw).saturating_sub(used);
+        let slack = u16::try_from(slack).unwrap_or(0);
+        Some(pw.max(pw.saturating_add(slack).min(PANE_MAX)))
+    }
+
+    /// True when the pane is shown over the whole screen (a narrow terminal), hiding the
+    /// hex view.
+    pub fn structure_covers(&self) -> bool {
+        self.structure_width().is_some() && pane_width(self.size.0).is_none()
+    }
+
+    /// The columns the data rows give up to the pane (none when it covers them).
+    pub(crate) fn structure_beside(&self) -> u16 {
+        if self.structure_covers() {
+            0
+        } else {
+            self.structure_width().unwrap_or(0)
+        }
     }
 
     /// True when the pane is shown and has the keyboard.
@@ -64,9 +99,9 @@ impl App {
         self.structure_width().is_some() && self.structure().is_some_and(|s| s.focus)
     }
 
-    /// Rows of the tree on screen (the pane's title takes one).
+    /// Rows of the tree on screen (the pane's title and footer take the others).
     fn tree_rows(&self) -> usize {
-        self.layout().rows.saturating_sub(1).max(1)
+        pane_rows(self.layout().rows).0.max(1)
     }
 
     /// `t`: finds a template (first time), shows the pane, gives it focus, or hides it.
@@ -96,8 +131,8 @@ impl App {
     pub(crate) fn tab_to_structure(&mut self) -> bool {
         let last =
             !(self.settings.show_hex && self.settings.show_text) || self.view().pane == Pane::Text;
-        if !last || self.structure_width().is_none() || matches!(self.mode, InputMode::Edit { .. })
-        {
+        let open = self.structure().is_some_and(|s| s.open) && !self.settings.line_view;
+        if !last || !open || matches!(self.mode, InputMode::Edit { .. }) {
             return false;
         }
         if let Some(st) = self.structure_mut() {
@@ -309,17 +344,18 @@ impl App {
         };
         st.rebuild_if_stale(self.doc());
         let visible = st.open && !self.settings.line_view;
-        if visible && pane_width(self.size.0).is_none() {
-            if !st.narrow_said {
-                self.info(format!(
-                    "the terminal is too narrow for the structure pane ({} columns needed); widen it, or t hides it",
-                    DATA_MIN + PANE_MIN
-                ));
-                st.narrow_said = true;
-            }
-        } else if visible {
+        let covers = visible && pane_width(self.size.0).is_none();
+        if covers && st.focus && !st.narrow_said {
+            self.info(format!(
+                "Tab or t: back to the hex view (the structure pane covers it below {} columns)",
+                DATA_MIN + PANE_MIN
+            ));
+            st.narrow_said = true;
+        } else if !covers {
             st.narrow_said = false;
-            let h = self.layout().rows.saturating_sub(1).max(1);
+        }
+        if visible && (st.focus || !covers) {
+            let h = self.tree_rows();
             let at = self.cursor();
             if st.synced != Some(at) {
                 st.select_at(at, h);
