@@ -469,3 +469,51 @@ fn strings_from_the_file_are_shown_byte_by_byte_where_they_do_not_decode() {
         assert!(!sc.contains(bad), "{bad:?} drawn raw:\n{sc}");
     }
 }
+
+#[test]
+fn an_edit_deep_in_a_long_array_does_not_parse_the_array_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let ksy = dir.path().join("tagged.ksy");
+    std::fs::write(
+        &ksy,
+        "meta:\n  id: tagged\n  endian: le\nseq:\n  - id: head\n    type: u1\n  - id: recs\n    type: rec\n    repeat: eos\ntypes:\n  rec:\n    seq:\n      - id: tag\n        type: u1\n      - id: len\n        type: u1\n      - id: body\n        size: len\n",
+    )
+    .unwrap();
+    let path = dir.path().join("tagged.bin");
+    let mut bytes = vec![0xAA];
+    for i in 0..20_000u32 {
+        bytes.extend_from_slice(&[1, 2, i as u8, (i >> 8) as u8]);
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let mut s = Session::new(open(&path, Mode::CopyOnWrite), (120, 30));
+    cmd(&mut s, &format!("template {}", ksy.display()));
+    let at = 1 + 4 * 15_000;
+    cmd(&mut s, &format!("{at:#x}"));
+    assert_eq!(sel_path(&s), "recs[15000].tag");
+    let parsed = s.app.structure().unwrap().node_count();
+    assert!(
+        parsed > 15_000 * 4,
+        "reaching it parsed the records before: {parsed}"
+    );
+    cmd(&mut s, "field 7");
+    assert!(
+        message(&s).contains("recs[15000].tag set to 7"),
+        "{}",
+        message(&s)
+    );
+    assert_eq!(sel_path(&s), "recs[15000].tag", "the selection stays");
+    let after = s.app.structure().unwrap().node_count();
+    assert!(
+        after < 300,
+        "after the edit the records before it were kept: {after} nodes"
+    );
+    assert!(shown(&s).contains("tag"), "{}", shown(&s));
+    cmd(&mut s, "w");
+    let mut want = bytes.clone();
+    want[at] = 7;
+    assert_eq!(std::fs::read(&path).unwrap(), want);
+    typ(&mut s, "u");
+    assert!(s.app.structure().unwrap().node_count() < 300);
+    cmd(&mut s, "w");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}

@@ -4,18 +4,18 @@
 //! Rows are never listed as a whole: the selection and the top row are nodes, and the rows
 //! on screen are found by walking from the top node in the order the tree is drawn (`nav`,
 //! over the lazy [`Tree`]), so an unfolded array of a million records parses only the
-//! elements on screen. The tree has no invalidation: when the document's version changes (an
-//! edit, an undo, a reload) a new tree is built over a fresh snapshot (cheap: nothing is
-//! parsed until asked for) and the selection, the top row and the unfolded nodes are found
-//! again by their paths ([`Tree::path`], [`Tree::lookup`]).
+//! elements on screen. When the document's version changes (an edit, an undo, a reload) a new
+//! tree is made over a fresh snapshot with [`Tree::reparse`], which keeps the array offsets
+//! the changes cannot have touched ([`Document::changed_since`] says where they start), and
+//! the selection, the top row and the unfolded nodes are found again by their paths
+//! ([`Tree::path`], [`Tree::lookup`]).
 //!
 //! Here: which template (`load`), the [`Structure`] of a view and its refresh. In `nav`, the
-//! tree as drawn (unfolded nodes, selection, top row) and the moves; in `find`, from a file
-//! offset to the innermost field; in `rows`, a row's text and how values are shown. The App
+//! tree as drawn (unfolded nodes, selection, top row) and the moves (from a file offset to
+//! the innermost field is [`Tree::find`]); in `rows`, a row's text and how values are shown. The App
 //! side (actions, commands, the refresh after every message) is in `tui::structure_app`; the
 //! widget in `tui::ui::structure_pane`.
 
-mod find;
 mod nav;
 mod rows;
 
@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::core::document::{Document, Snapshot};
+use crate::core::document::{Document, Since, Snapshot};
 use crate::core::ksy::{Info, Library, NodeId, Schema, Template, Tree};
 use crate::core::source::ByteSource;
 use crate::tui::view::ViewId;
@@ -169,11 +169,14 @@ impl Structure {
     /// Builds the tree anew when `doc` changed since it was built, keeping the selection,
     /// the top row and the unfolded nodes by path. True when it did.
     pub fn rebuild_if_stale(&mut self, doc: &Document) -> bool {
-        if doc.version() == self.version {
-            return false;
-        }
-        self.nav
-            .rebuild(Tree::new(Arc::clone(&self.schema), doc.snapshot()));
+        // What the edits cannot have changed is kept (`Tree::reparse`): a record deep in a
+        // long array is found again at once instead of by parsing all before it.
+        let tree = match doc.changed_since(self.version) {
+            Since::Same => return false,
+            Since::Changed { at, resized } => self.nav.tree.reparse(doc.snapshot(), at, resized),
+            Since::Unknown => Tree::new(Arc::clone(&self.schema), doc.snapshot()),
+        };
+        self.nav.rebuild(tree);
         self.version = doc.version();
         true
     }

@@ -12,8 +12,6 @@ use std::collections::HashSet;
 use crate::core::document::Snapshot;
 use crate::core::ksy::{ChildCount, NodeId, NodeKind, Tree};
 
-use super::find::path_to;
-
 /// A tree with what is unfolded, the selection and the first row on screen.
 pub(super) struct Outline {
     pub(super) tree: Tree<Snapshot>,
@@ -266,7 +264,7 @@ impl Outline {
     /// Selects the innermost field holding file offset `at`, unfolding the path to it.
     /// False when no field holds it.
     pub(super) fn select_at(&mut self, at: u64, height: usize) -> bool {
-        let path = path_to(&mut self.tree, at);
+        let path = self.tree.find(at);
         let Some((&last, above)) = path.split_last() else {
             return false;
         };
