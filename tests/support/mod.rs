@@ -107,6 +107,10 @@ pub fn rerun_unprivileged(test: &str) -> bool {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     use std::os::unix::process::CommandExt;
     const CHILD: &str = "MAPHEX_TEST_UNPRIVILEGED";
+    // Copying and starting happen under one lock: a test thread that forks while another
+    // holds the copy open for writing would make the other's exec fail with "text file
+    // busy" (ETXTBSY), until that fork's child execs.
+    static SPAWN: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let euid = std::fs::metadata("/proc/self").unwrap().uid();
     if euid != 0 || std::env::var_os(CHILD).is_some() {
         return false;
@@ -114,16 +118,24 @@ pub fn rerun_unprivileged(test: &str) -> bool {
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let exe = dir.path().join("test-binary");
-    std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
-    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = std::process::Command::new(&exe)
-        .args([test, "--exact", "--test-threads=1", "--nocapture"])
-        .env(CHILD, "1")
-        .current_dir(dir.path())
-        .uid(NOBODY)
-        .gid(NOBODY)
-        .output()
-        .unwrap();
+    let child = {
+        let _one = SPAWN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::process::Command::new(&exe)
+            .args([test, "--exact", "--test-threads=1", "--nocapture"])
+            .env(CHILD, "1")
+            .current_dir(dir.path())
+            .uid(NOBODY)
+            .gid(NOBODY)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
