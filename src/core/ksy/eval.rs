@@ -21,6 +21,8 @@ pub(crate) struct Ctx {
     pub cur: Option<Value>,
     pub pos: u64,
     pub index: Option<u64>,
+    /// Bits of the last byte read still pending (then `_io.eof` is false, as in Kaitai).
+    pub bits: u8,
 }
 
 /// Integer floor division and modulo as the evaluator does them (for tests to compare).
@@ -372,9 +374,9 @@ impl<S: ByteSource> Tree<S> {
             } else {
                 0
             }),
-            (Value::Io(i), "eof") => {
-                Value::Bool(self.node(ctx.node).io != *i || ctx.pos >= self.streams[*i].len)
-            }
+            (Value::Io(i), "eof") => Value::Bool(
+                self.node(ctx.node).io != *i || (ctx.pos >= self.streams[*i].len && ctx.bits == 0),
+            ),
             (Value::Bytes(b), "size" | "length") => Value::Int(b.len() as i128),
             (Value::Bytes(b), "first") => {
                 Value::Int(i128::from(*b.first().ok_or_else(|| bad(self, &v))?))
@@ -468,6 +470,7 @@ impl<S: ByteSource> Tree<S> {
             cur: Some(val.clone()),
             pos,
             index: None,
+            bits: 0,
         };
         let fail = |m: String| ParseError::new(abs, format!("{what}: {m}"));
         if let Some(e) = &v.eq {

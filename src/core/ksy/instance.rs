@@ -122,6 +122,7 @@ impl<S: ByteSource> Tree<S> {
             cur: None,
             pos: end,
             index: None,
+            bits: 0,
         };
         if let Some(c) = &attr.cond
             && !self.truthy(c, &ctx)?
@@ -178,12 +179,8 @@ impl<S: ByteSource> Tree<S> {
             }
             None => 0,
         };
-        let mut cur = Cursor {
-            io,
-            pos,
-            bits: 0,
-            nbits: 0,
-        };
+        // A `pos` seeks, and a seek re-aligns to a byte.
+        let mut cur = Cursor::at(io, pos);
         if matches!(attr.repeat, Repeat::None) {
             return self
                 .read_one(id, attr, &mut cur, &attr.id, id, None)

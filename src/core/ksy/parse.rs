@@ -13,12 +13,53 @@ use super::tree::{ArrayState, Data, Kind, Node, NodeId, ParseError, Stream, Stru
 use super::value::Value;
 use crate::core::source::ByteSource;
 
-/// Where reading goes on: a stream, a position, and pending bits of a bit field.
+/// Bits of a byte already read by a bit field and not yet used: the next bit field goes on
+/// with them (Kaitai keeps them in the stream, across the fields of a `seq`, across user
+/// types read from the same stream and across the elements of an array); a byte-aligned
+/// read drops them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Bits {
+    /// The pending bits, right-aligned.
+    pub val: u128,
+    /// How many (0..8 between fields).
+    pub n: u8,
+    /// Read in `bit-endian: le` order.
+    pub le: bool,
+}
+
+/// Where reading goes on: a stream, a position (past the bytes bit fields took, as Kaitai's
+/// `_io.pos`), and the bits left of the last byte a bit field read.
 pub(crate) struct Cursor {
     pub io: usize,
     pub pos: u64,
-    pub bits: u128,
-    pub nbits: u8,
+    pub bits: Bits,
+}
+
+impl Cursor {
+    /// A cursor at a byte boundary.
+    pub fn at(io: usize, pos: u64) -> Self {
+        Cursor {
+            io,
+            pos,
+            bits: Bits::default(),
+        }
+    }
+
+    /// Drops pending bits: the next read starts at a byte.
+    pub fn align(&mut self) {
+        self.bits = Bits::default();
+    }
+
+    /// Where the first bit still to read is, in bits from the start of the stream.
+    pub fn bit_pos(&self) -> u64 {
+        self.pos * 8 - u64::from(self.bits.n)
+    }
+}
+
+/// Whether a field reads bits (Kaitai re-aligns to a byte before a field that does not,
+/// when the field before it in the `seq` did).
+pub(crate) fn reads_bits(attr: &Attr) -> bool {
+    matches!(attr.ty, AttrType::Prim(Prim::Bits { .. }))
 }
 
 fn mentions(e: &Expr, names: &[&str]) -> bool {
@@ -190,6 +231,8 @@ impl<S: ByteSource> Tree<S> {
                 sized: size.is_some(),
                 error: None,
                 instances: HashMap::new(),
+                bits_in: Bits::default(),
+                bits_out: Bits::default(),
             })),
         });
         if let Some((on, cases)) = switch {
@@ -198,6 +241,7 @@ impl<S: ByteSource> Tree<S> {
                 cur: None,
                 pos: start,
                 index: None,
+                bits: 0,
             };
             let v = self.eval(on, &ctx)?;
             let mut found = None;
@@ -263,13 +307,21 @@ impl<S: ByteSource> Tree<S> {
         let schema = Arc::clone(&self.schema);
         let ty = self.st(id).ty;
         let seq = &schema.types[ty].seq;
+        let bits = self.st(id).bits_in;
+        let start = self.node(id).start;
         let mut cur = Cursor {
             io: self.node(id).io,
-            pos: self.node(id).start,
-            bits: 0,
-            nbits: 0,
+            // A struct that begins with the bits of a byte already read starts in that byte.
+            pos: start + u64::from(bits.n > 0),
+            bits,
         };
+        let mut was_bits = false;
         for (i, attr) in seq.iter().enumerate() {
+            let now_bits = reads_bits(attr);
+            if was_bits && !now_bits {
+                cur.align();
+            }
+            was_bits = now_bits;
             let pos = cur.pos;
             let r = self.seq_field(id, i, attr, &mut cur, i + 1 == seq.len());
             match r {
@@ -277,6 +329,7 @@ impl<S: ByteSource> Tree<S> {
                 Err(e) => return Err((e, pos)),
             }
         }
+        self.st_mut(id).bits_out = cur.bits;
         Ok(cur.pos)
     }
 
@@ -295,6 +348,7 @@ impl<S: ByteSource> Tree<S> {
                 cur: None,
                 pos: cur.pos,
                 index: None,
+                bits: cur.bits.n,
             };
             if !self.truthy(c, &ctx)? {
                 return Ok(None);
@@ -307,9 +361,17 @@ impl<S: ByteSource> Tree<S> {
         let arr = self.new_array(id, id, attr, cur, false)?;
         let lazy_ok = last && sized;
         self.finish_array(arr, lazy_ok)?;
-        let n = self.node(arr);
-        cur.pos = n.start + n.size;
-        cur.nbits = 0;
+        match &self.node(arr).kind {
+            Kind::Array(a) if a.stride.is_none() => {
+                cur.pos = a.next;
+                cur.bits = a.next_bits;
+            }
+            _ => {
+                let n = self.node(arr);
+                cur.pos = n.start + n.size;
+                cur.align();
+            }
+        }
         Ok(Some(arr))
     }
 
@@ -329,6 +391,7 @@ impl<S: ByteSource> Tree<S> {
             cur: None,
             pos: cur.pos,
             index: None,
+            bits: cur.bits.n,
         };
         let mut stride = schema.element_static_size(attr);
         if stride.is_none()
@@ -342,7 +405,9 @@ impl<S: ByteSource> Tree<S> {
                 self.to_u64(&ev, cur.io, cur.pos)
             }?);
         }
-        let stride = stride.filter(|&s| s > 0 && !matches!(attr.repeat, Repeat::Until(_)));
+        // Elements that begin inside a byte a bit field began are not at `i * stride`.
+        let stride = stride
+            .filter(|&s| s > 0 && !matches!(attr.repeat, Repeat::Until(_)) && cur.bits.n == 0);
         let len = self.streams[cur.io].len;
         let left = len.saturating_sub(cur.pos);
         let count = match &attr.repeat {
@@ -394,12 +459,13 @@ impl<S: ByteSource> Tree<S> {
             size = s.saturating_mul(count.unwrap_or(0));
         }
         let type_name = format!("{}[]", self.attr_type_name(ty, attr));
+        let start = cur.pos - u64::from(cur.bits.n > 0);
         let arr = self.push(Node {
             name: attr.id.clone(),
             parent: Some(owner),
             up: Some(up),
             io: cur.io,
-            start: cur.pos,
+            start,
             size,
             computed: false,
             type_name,
@@ -413,6 +479,7 @@ impl<S: ByteSource> Tree<S> {
                 dense: Vec::new(),
                 sparse: BTreeMap::new(),
                 next: cur.pos,
+                next_bits: cur.bits,
                 done: stride.is_some() && count.is_some(),
                 error: error.clone(),
             })),
@@ -461,14 +528,15 @@ impl<S: ByteSource> Tree<S> {
             &td.seq[idx]
         };
         let (io, start) = (self.node(arr).io, self.node(arr).start);
-        let (next, i, count) = match &self.node(arr).kind {
-            Kind::Array(a) => (a.next, a.dense.len() as u64, a.count),
+        let (next, bits, i, count) = match &self.node(arr).kind {
+            Kind::Array(a) => (a.next, a.next_bits, a.dense.len() as u64, a.count),
             _ => return,
         };
         let len = self.streams[io].len;
         let finished = match &attr.repeat {
             Repeat::Expr(_) => count.is_some_and(|c| i >= c),
-            Repeat::Eos => next >= len,
+            // Bits still pending are not the end of the stream (Kaitai's `_io.eof`).
+            Repeat::Eos => next >= len && bits.n == 0,
             _ => false,
         };
         if finished || i >= self.limits.max_repeat {
@@ -478,9 +546,9 @@ impl<S: ByteSource> Tree<S> {
         let mut cur = Cursor {
             io,
             pos: next,
-            bits: 0,
-            nbits: 0,
+            bits,
         };
+        let before = cur.bit_pos();
         let r = self
             .read_one(owner, attr, &mut cur, &format!("[{i}]"), arr, Some(i))
             .and_then(|el| {
@@ -491,19 +559,21 @@ impl<S: ByteSource> Tree<S> {
                         cur: Some(v),
                         pos: cur.pos,
                         index: Some(i),
+                        bits: cur.bits.n,
                     };
                     Ok((el, self.truthy(u, &ctx)?))
                 } else {
                     Ok((el, false))
                 }
             });
-        let pos = cur.pos;
+        let (pos, left, after) = (cur.pos, cur.bits, cur.bit_pos());
         match r {
             Ok((el, stop)) => {
                 let a = self.arr(arr);
                 a.dense.push(el);
                 a.next = pos;
-                a.done = stop || (pos == next && !matches!(attr.repeat, Repeat::Expr(_)));
+                a.next_bits = left;
+                a.done = stop || (after == before && !matches!(attr.repeat, Repeat::Expr(_)));
                 self.node_mut(arr).size = pos - start;
             }
             Err(e) => {
@@ -538,12 +608,7 @@ impl<S: ByteSource> Tree<S> {
                 &td.seq[idx]
             };
             let n = self.node(arr);
-            let mut cur = Cursor {
-                io: n.io,
-                pos: n.start + i * stride,
-                bits: 0,
-                nbits: 0,
-            };
+            let mut cur = Cursor::at(n.io, n.start + i * stride);
             return match self.read_one(owner, attr, &mut cur, &format!("[{i}]"), arr, Some(i)) {
                 Ok(el) => {
                     self.arr(arr).sparse.insert(key, el);

@@ -34,6 +34,7 @@ impl<S: ByteSource> Tree<S> {
             cur: None,
             pos: cur.pos,
             index,
+            bits: cur.bits.n,
         };
         let (o_le, o_bit, o_enc, scope) = {
             let o = self.st(owner);
@@ -65,9 +66,15 @@ impl<S: ByteSource> Tree<S> {
             ty = chosen.unwrap_or(&AttrType::Bytes);
         }
         let is_bits = matches!(ty, AttrType::Prim(Prim::Bits { .. }));
-        if !is_bits {
-            cur.nbits = 0;
-            cur.bits = 0;
+        // A user type read from this stream goes on with its pending bits; anything else
+        // that reads bytes starts at a byte, as Kaitai's byte reads do.
+        let shares_stream = matches!(ty, AttrType::User(..))
+            && attr.size.is_none()
+            && !attr.size_eos
+            && attr.process.is_none()
+            && attr.contents.is_none();
+        if !is_bits && !shares_stream {
+            cur.align();
         }
         let pos = cur.pos;
         let stream_len = self.streams[cur.io].len;
@@ -312,7 +319,16 @@ impl<S: ByteSource> Tree<S> {
             }
             AttrType::Prim(Prim::Bits { bits, le }) => {
                 let ble = le.unwrap_or(o_bit);
-                let before = cur.nbits;
+                let before = cur.bits.n;
+                if before > 0 && cur.bits.le != ble {
+                    return Err(ParseError::new(
+                        abs,
+                        format!(
+                            "{what}: the bit order changes to {} in the middle of a byte",
+                            if ble { "le" } else { "be" }
+                        ),
+                    ));
+                }
                 let first = if before > 0 { pos - 1 } else { pos };
                 let skip = if before > 0 { 8 - before } else { 0 };
                 let v = self.read_bits(cur, *bits, ble, &what)?;
@@ -353,6 +369,10 @@ impl<S: ByteSource> Tree<S> {
                         self.new_struct(*t, vals, owner, up, name.to_string(), s, 0, Some(r))?
                     }
                     (None, None) => {
+                        // Pending bits go into the struct, which then starts in their byte,
+                        // and the bits it leaves come back out.
+                        let bits = cur.bits;
+                        let start = pos - u64::from(bits.n > 0);
                         let id = self.new_struct(
                             *t,
                             vals,
@@ -360,11 +380,13 @@ impl<S: ByteSource> Tree<S> {
                             up,
                             name.to_string(),
                             cur.io,
-                            pos,
+                            start,
                             None,
                         )?;
+                        self.st_mut(id).bits_in = bits;
                         self.parse_seq(id);
                         cur.pos = self.st(id).end;
+                        cur.bits = self.st(id).bits_out;
                         if let Some(e) = self.st(id).error.clone() {
                             return Err(e);
                         }
@@ -388,7 +410,8 @@ impl<S: ByteSource> Tree<S> {
         what: &str,
     ) -> Result<i128, ParseError> {
         let n = u32::from(n);
-        let have = u32::from(cur.nbits);
+        let have = u32::from(cur.bits.n);
+        let mut acc = cur.bits.val;
         if n > have {
             let need = (n - have).div_ceil(8);
             let b = self
@@ -396,30 +419,34 @@ impl<S: ByteSource> Tree<S> {
                 .into_owned();
             for (k, byte) in b.iter().enumerate() {
                 if le {
-                    cur.bits |= u128::from(*byte) << (have + 8 * k as u32);
+                    acc |= u128::from(*byte) << (have + 8 * k as u32);
                 } else {
-                    cur.bits = (cur.bits << 8) | u128::from(*byte);
+                    acc = (acc << 8) | u128::from(*byte);
                 }
             }
             cur.pos += u64::from(need);
-            cur.nbits = (have + 8 * need) as u8;
+            cur.bits.n = (have + 8 * need) as u8;
         }
         let mask = if n >= 128 {
             u128::MAX
         } else {
             (1u128 << n) - 1
         };
-        let total = u32::from(cur.nbits);
+        let total = u32::from(cur.bits.n);
         let v = if le {
-            let v = cur.bits & mask;
-            cur.bits >>= n;
+            let v = acc & mask;
+            acc >>= n;
             v
         } else {
-            let v = (cur.bits >> (total - n)) & mask;
-            cur.bits &= (1u128 << (total - n)) - 1;
+            let v = (acc >> (total - n)) & mask;
+            acc &= (1u128 << (total - n)) - 1;
             v
         };
-        cur.nbits = (total - n) as u8;
+        cur.bits = super::parse::Bits {
+            val: acc,
+            n: (total - n) as u8,
+            le,
+        };
         Ok(v.cast_signed())
     }
 

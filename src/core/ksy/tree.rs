@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::Limits;
+use super::parse::Bits;
 use super::schema::{Schema, TypeId};
 use super::value::Value;
 use crate::core::source::ByteSource;
@@ -168,6 +169,10 @@ pub(crate) struct StructState {
     pub sized: bool,
     pub error: Option<ParseError>,
     pub instances: HashMap<usize, Option<NodeId>>,
+    /// Bits left by the field before (the struct then starts in the byte they are of).
+    pub bits_in: Bits,
+    /// Bits left when the `seq` ends, for the field after.
+    pub bits_out: Bits,
 }
 
 pub(crate) struct ArrayState {
@@ -182,6 +187,8 @@ pub(crate) struct ArrayState {
     pub dense: Vec<NodeId>,
     pub sparse: BTreeMap<u64, NodeId>,
     pub next: u64,
+    /// Bits left by the last element parsed, for the next one.
+    pub next_bits: Bits,
     pub done: bool,
     pub error: Option<ParseError>,
 }
@@ -265,6 +272,8 @@ impl<S: ByteSource> Tree<S> {
                 sized: true,
                 error: None,
                 instances: HashMap::new(),
+                bits_in: Bits::default(),
+                bits_out: Bits::default(),
             })),
         });
         t

@@ -1,0 +1,239 @@
+//! Where the interpreter used to differ from the Kaitai compiler and its runtimes, and now
+//! does what they do: bit fields that go on across user types and array elements (and
+//! re-align at the next byte-aligned field), `bit-endian`, `_io.pos` and `_io.eof` with
+//! bits pending.
+//! Every template here is written for these tests, and every file is built byte by byte.
+
+use std::sync::Arc;
+
+use maphex::core::ksy::schema::NoImports;
+use maphex::core::ksy::{Schema, SchemaError, Tree, Value};
+
+fn load(text: &str) -> Result<Schema, SchemaError> {
+    Schema::load(text, &NoImports)
+}
+
+fn run(text: &str, bytes: Vec<u8>) -> Tree<Vec<u8>> {
+    Tree::new(
+        Arc::new(load(text).unwrap_or_else(|e| panic!("{e}"))),
+        bytes,
+    )
+}
+
+fn val(t: &mut Tree<Vec<u8>>, path: &str) -> Value {
+    let id = t.lookup(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    if let Some(e) = t.error(id) {
+        panic!("{path}: {e}");
+    }
+    t.value(id).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn int(t: &mut Tree<Vec<u8>>, path: &str) -> i128 {
+    match val(t, path) {
+        Value::Int(i) | Value::Enum { value: i, .. } => i,
+        Value::Bool(b) => i128::from(b),
+        v => panic!("{path}: not an integer: {v:?}"),
+    }
+}
+
+/// Offset and size of a node in the file.
+fn span(t: &mut Tree<Vec<u8>>, path: &str) -> (u64, u64) {
+    let id = t.lookup(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let r = t.file_range(id).expect("in the file");
+    (r.start, r.end - r.start)
+}
+
+const BIT_FLOW: &str = "
+meta:
+  id: bit_flow
+seq:
+  - id: hi
+    type: nibble
+  - id: lo
+    type: nibble
+  - id: three
+    type: b3
+  - id: after_bits
+    type: nibble
+  - id: tail
+    type: b4
+  - id: byte
+    type: u1
+  - id: odd
+    type: six_bits
+  - id: rest
+    type: b2
+  - id: odd2
+    type: six_bits
+  - id: aligned
+    type: u1
+types:
+  nibble:
+    seq:
+      - id: v
+        type: b4
+  six_bits:
+    seq:
+      - id: a
+        type: b5
+      - id: b
+        type: b1
+";
+
+#[test]
+fn bits_go_on_across_user_types_and_realign_at_a_byte_field() {
+    let bytes = vec![
+        0xC5,        // hi.v, lo.v: one byte for two structs
+        0b1011_1111, // three = 0b101, the rest dropped: a struct comes after bits
+        0x9E,        // after_bits.v = 9, tail = 0xE: bits go on out of a struct
+        0x42,        // byte
+        0b1011_0101, // odd.a = 0b10110, odd.b = 1, rest = 0b01
+        0b0001_1011, // odd2.a = 3, odd2.b = 0, two bits dropped before `aligned`
+        0x99,
+    ];
+    let mut t = run(BIT_FLOW, bytes);
+    assert_eq!(int(&mut t, "hi.v"), 0xC);
+    assert_eq!(int(&mut t, "lo.v"), 0x5);
+    assert_eq!(int(&mut t, "three"), 5);
+    assert_eq!(int(&mut t, "after_bits.v"), 9);
+    assert_eq!(int(&mut t, "tail"), 0xE);
+    assert_eq!(int(&mut t, "byte"), 0x42);
+    assert_eq!(int(&mut t, "odd.a"), 0b10110);
+    assert_eq!(int(&mut t, "odd.b"), 1);
+    assert_eq!(int(&mut t, "rest"), 1);
+    assert_eq!(int(&mut t, "odd2.a"), 3);
+    assert_eq!(int(&mut t, "odd2.b"), 0);
+    assert_eq!(int(&mut t, "aligned"), 0x99);
+    // Structs that share a byte both cover it.
+    assert_eq!(span(&mut t, "lo"), (0, 1));
+    assert_eq!(span(&mut t, "lo.v"), (0, 1));
+    assert_eq!(span(&mut t, "tail"), (2, 1));
+    assert_eq!(span(&mut t, "rest"), (4, 1));
+    assert_eq!(span(&mut t, "aligned"), (6, 1));
+    let root = t.root();
+    assert!(t.error(root).is_none());
+}
+
+const BIT_ARRAYS: &str = "
+meta:
+  id: bit_arrays
+seq:
+  - id: flags
+    type: b1
+    repeat: expr
+    repeat-expr: 10
+  - id: after
+    type: b6
+  - id: nibbles
+    type: nibble
+    repeat: expr
+    repeat-expr: 3
+  - id: last_nibble
+    type: b4
+  - id: till_end
+    type: b4
+    repeat: until
+    repeat-until: _io.eof
+types:
+  nibble:
+    seq:
+      - id: v
+        type: b4
+";
+
+#[test]
+fn array_elements_share_bytes_and_eof_waits_for_pending_bits() {
+    let bytes = vec![0b1010_1010, 0b1100_0111, 0x12, 0x34, 0xAB];
+    let mut t = run(BIT_ARRAYS, bytes);
+    let flags: Vec<i128> = (0..10)
+        .map(|i| int(&mut t, &format!("flags[{i}]")))
+        .collect();
+    assert_eq!(flags, [1, 0, 1, 0, 1, 0, 1, 0, 1, 1]);
+    assert_eq!(int(&mut t, "after"), 0b00_0111);
+    assert_eq!(int(&mut t, "nibbles[0].v"), 1);
+    assert_eq!(int(&mut t, "nibbles[1].v"), 2);
+    assert_eq!(int(&mut t, "nibbles[2].v"), 3);
+    assert_eq!(int(&mut t, "last_nibble"), 4);
+    // After the first nibble of the last byte the stream is at its end, but four bits are
+    // still pending: `_io.eof` is false until they are read.
+    let arr = t.lookup("till_end").expect("array");
+    assert_eq!(t.len(arr), 2);
+    assert_eq!(int(&mut t, "till_end[0]"), 0xA);
+    assert_eq!(int(&mut t, "till_end[1]"), 0xB);
+    assert_eq!(span(&mut t, "flags"), (0, 2));
+    assert_eq!(span(&mut t, "nibbles"), (2, 2));
+}
+
+#[test]
+fn bit_endian_le_and_be_and_no_switch_inside_a_byte() {
+    let text = "
+meta:
+  id: order
+  bit-endian: le
+seq:
+  - id: a
+    type: b3
+  - id: b
+    type: b7
+  - id: c
+    type: b6
+  - id: be_part
+    type: be_bits
+types:
+  be_bits:
+    meta:
+      bit-endian: be
+    seq:
+      - id: x
+        type: b4
+      - id: y
+        type: b4
+";
+    let mut t = run(text, vec![0b1010_1101, 0b1100_0111, 0x3C]);
+    // Little-endian bit order takes the low bits first and goes on into the next byte.
+    assert_eq!(int(&mut t, "a"), 0b101);
+    assert_eq!(int(&mut t, "b"), 0b10101 | (0b11 << 5));
+    assert_eq!(int(&mut t, "c"), 0b11_0001);
+    assert_eq!(int(&mut t, "be_part.x"), 3);
+    assert_eq!(int(&mut t, "be_part.y"), 0xC);
+
+    let mixed = "
+meta:
+  id: mixed
+seq:
+  - id: a
+    type: b4
+  - id: b
+    type: b4le
+";
+    let mut t = run(mixed, vec![0xFF]);
+    let root = t.root();
+    let _ = t.children(root, 0..10);
+    let e = t.error(root).expect("an error");
+    assert!(e.msg.contains("bit order changes"), "{e}");
+}
+
+#[test]
+fn io_pos_counts_the_bytes_bit_fields_took() {
+    let text = "
+meta:
+  id: pos_bits
+seq:
+  - id: p3
+    type: b3
+  - id: p5
+    type: b5
+    if: _io.pos == 1
+  - id: p1
+    type: b1
+    if: _io.pos == 1
+  - id: p7
+    type: b7
+    if: _io.pos == 2
+";
+    let mut t = run(text, vec![0b0110_0001, 0b1000_0011]);
+    assert_eq!(int(&mut t, "p3"), 0b011);
+    assert_eq!(int(&mut t, "p5"), 1);
+    assert_eq!(int(&mut t, "p1"), 1);
+    assert_eq!(int(&mut t, "p7"), 3);
+}
