@@ -1,7 +1,7 @@
 //! Where the interpreter used to differ from the Kaitai compiler and its runtimes, and now
 //! does what they do: bit fields that go on across user types and array elements (and
 //! re-align at the next byte-aligned field), `bit-endian`, `_io.pos` and `_io.eof` with
-//! bits pending.
+//! bits pending, `_sizeof` / `sizeof<>` / `bitsizeof<>`, `.as<user_type>`.
 //! Every template here is written for these tests, and every file is built byte by byte.
 
 use std::sync::Arc;
@@ -236,4 +236,200 @@ seq:
     assert_eq!(int(&mut t, "p5"), 1);
     assert_eq!(int(&mut t, "p1"), 1);
     assert_eq!(int(&mut t, "p7"), 3);
+}
+
+const SIZES: &str = "
+meta:
+  id: sizes
+  endian: le
+seq:
+  - id: hdr
+    type: header
+  - id: len
+    type: u4
+  - id: blob
+    size: 3
+  - id: dyn
+    size: len
+  - id: stamp
+    type: packed_date
+  - id: rest
+    size: _root.hdr._sizeof
+instances:
+  hdr_size:
+    value: hdr._sizeof
+  len_size:
+    value: len._sizeof
+  blob_size:
+    value: blob._sizeof
+  stamp_size:
+    value: stamp._sizeof
+  type_size:
+    value: sizeof<header>
+  prim_size:
+    value: sizeof<u8>
+  bits_size:
+    value: bitsizeof<b12>
+  date_bits:
+    value: bitsizeof<packed_date>
+  inner_self:
+    value: hdr.self_size
+  inner_parent:
+    value: hdr.parent_size
+  whole:
+    value: _root._sizeof + 0
+types:
+  header:
+    seq:
+      - id: magic
+        contents: SZ
+      - id: version
+        type: u2
+      - id: flags
+        type: u1
+      - id: pad
+        size: 1
+    instances:
+      self_size:
+        value: _sizeof
+      parent_size:
+        value: _parent.stamp._sizeof
+  packed_date:
+    seq:
+      - id: d
+        type: b5
+      - id: m
+        type: b6
+      - id: y
+        type: b5
+";
+
+fn sizes_file() -> Vec<u8> {
+    let mut b = b"SZ".to_vec();
+    b.extend([1, 0, 7, 0]); // version, flags, pad
+    b.extend([2, 0, 0, 0]); // len
+    b.extend([0xAA, 0xBB, 0xCC]); // blob
+    b.extend([0xDD, 0xEE]); // dyn
+    b.extend([0x12, 0x34]); // stamp
+    b.extend([9; 6]); // rest: hdr._sizeof bytes
+    b
+}
+
+#[test]
+fn sizeof_of_fields_types_and_builtins() {
+    let mut t = run(SIZES, sizes_file());
+    assert_eq!(int(&mut t, "hdr_size"), 6);
+    assert_eq!(int(&mut t, "len_size"), 4);
+    assert_eq!(int(&mut t, "blob_size"), 3);
+    // b5 + b6 + b5 is two whole bytes.
+    assert_eq!(int(&mut t, "stamp_size"), 2);
+    assert_eq!(int(&mut t, "type_size"), 6);
+    assert_eq!(int(&mut t, "prim_size"), 8);
+    assert_eq!(int(&mut t, "bits_size"), 12);
+    assert_eq!(int(&mut t, "date_bits"), 16);
+    assert_eq!(int(&mut t, "hdr.self_size"), 6);
+    assert_eq!(int(&mut t, "inner_self"), 6);
+    assert_eq!(int(&mut t, "inner_parent"), 2);
+    assert_eq!(span(&mut t, "rest"), (17, 6));
+    // The root's size is not fixed (`dyn` has `size: len`): asked at run time, an error.
+    let id = t.lookup("whole").expect("instance");
+    let e = t.error(id).expect("no fixed size");
+    assert!(
+        e.msg.contains("`_sizeof`") && e.msg.contains("no fixed size"),
+        "{e}"
+    );
+}
+
+#[test]
+fn sizeof_that_is_not_fixed_is_rejected_with_its_line_and_column() {
+    let text = "meta:\n  id: bad\nseq:\n  - id: n\n    type: u1\n  - id: data\n    size: n\ninstances:\n  s:\n    value: data._sizeof\n";
+    let e = load(text).expect_err("dynamic size");
+    assert_eq!((e.pos.line, e.pos.col), (9, 3), "{e}");
+    assert!(
+        e.msg.contains("data._sizeof") && e.msg.contains("no fixed size"),
+        "{e}"
+    );
+
+    let text = "meta:\n  id: bad\nseq:\n  - id: n\n    size: sizeof<nosuch>\n";
+    let e = load(text).expect_err("unknown type");
+    assert_eq!(e.pos.line, 4, "{e}");
+    assert!(
+        e.msg.contains("sizeof<nosuch>") && e.msg.contains("unknown type"),
+        "{e}"
+    );
+
+    let text = "meta:\n  id: bad\nseq:\n  - id: s\n    type: strz\n    encoding: ASCII\ninstances:\n  me:\n    value: _sizeof\n";
+    let e = load(text).expect_err("strz has no fixed size");
+    assert!(
+        e.msg.contains("`_sizeof`") && e.msg.contains("`bad`"),
+        "{e}"
+    );
+
+    // Folded to a number, a size fixes the type's size in turn.
+    let text = "meta:\n  id: ok\nseq:\n  - id: a\n    size: sizeof<u4> + bitsizeof<b4>\ninstances:\n  me:\n    value: _sizeof\n";
+    let mut t = run(text, vec![0; 8]);
+    assert_eq!(int(&mut t, "me"), 8);
+}
+
+const CASTS: &str = "
+meta:
+  id: casts
+seq:
+  - id: kind
+    type: u1
+  - id: body
+    type:
+      switch-on: kind
+      cases:
+        1: text
+        2: number
+instances:
+  as_text:
+    value: body.as<text>.s
+  wrong:
+    value: body.as<number>.n
+  not_an_object:
+    value: kind.as<text>
+  halved:
+    value: kind.as<f8> / 2
+  first_of_body:
+    io: body.as<text>._io
+    pos: 1
+    type: u1
+types:
+  text:
+    seq:
+      - id: s
+        type: strz
+        encoding: ASCII
+  number:
+    seq:
+      - id: n
+        type: u1
+";
+
+#[test]
+fn cast_to_a_user_type_checks_the_object() {
+    let mut t = run(CASTS, vec![1, b'h', b'i', 0]);
+    assert_eq!(val(&mut t, "as_text"), Value::Str("hi".into()));
+    assert_eq!(val(&mut t, "halved"), Value::Float(0.5));
+    assert_eq!(int(&mut t, "first_of_body"), i128::from(b'h'));
+    let id = t.lookup("wrong").expect("instance");
+    let e = t.error(id).expect("wrong type");
+    assert!(e.msg.contains("is a `text`, not a `number`"), "{e}");
+    let id = t.lookup("not_an_object").expect("instance");
+    let e = t.error(id).expect("not an object");
+    assert!(e.msg.contains("integer is not a `text`"), "{e}");
+
+    let mut t = run(CASTS, vec![2, 7]);
+    let id = t.lookup("as_text").expect("instance");
+    assert!(t.error(id).is_some());
+    let id = t.lookup("wrong").expect("instance");
+    assert!(t.error(id).is_none());
+    assert_eq!(val(&mut t, "wrong"), Value::Int(7));
+
+    let text = "meta:\n  id: bad\nseq:\n  - id: a\n    type: u1\ninstances:\n  c:\n    value: a.as<nosuch>\n";
+    let e = load(text).expect_err("unknown cast type");
+    assert_eq!((e.pos.line, e.pos.col), (7, 3), "{e}");
+    assert!(e.msg.contains(".as<nosuch>"), "{e}");
 }

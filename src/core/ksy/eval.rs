@@ -5,6 +5,8 @@
 //! of the divisor, as the Kaitai compiler's targets do for the templates in the gallery
 //! (`-len % 4` pads to 4). A float on either side makes the operation a float one.
 
+mod types;
+
 use std::cmp::Ordering::{Equal, Greater, Less};
 use std::sync::Arc;
 
@@ -141,6 +143,7 @@ impl<S: ByteSource> Tree<S> {
                 "_root" => Value::Node(self.root()),
                 "_parent" => self.node(ctx.node).parent.map_or(Value::Null, Value::Node),
                 "_io" => Value::Io(io),
+                "_sizeof" => self.sizeof_node(ctx.node, ctx)?,
                 "_index" => {
                     Value::Int(i128::from(ctx.index.ok_or_else(|| {
                         self.err_at(ctx, "`_index` outside a repeated field")
@@ -197,6 +200,9 @@ impl<S: ByteSource> Tree<S> {
                 if matches!(&**x, Expr::Name(n) if n == "_io") && name == "pos" {
                     return Ok(Value::Int(i128::from(ctx.pos)));
                 }
+                if name == "_sizeof" {
+                    return self.sizeof_of(x, ctx);
+                }
                 let v = self.eval(x, ctx)?;
                 self.attr(v, name, ctx)?
             }
@@ -242,13 +248,9 @@ impl<S: ByteSource> Tree<S> {
             }
             Expr::Cast(x, ty) => {
                 let v = self.eval(x, ctx)?;
-                match (ty.as_str(), &v) {
-                    ("f4" | "f8", _) if v.as_int().is_some() => {
-                        Value::Float(v.as_int().unwrap_or(0) as f64)
-                    }
-                    _ => v,
-                }
+                self.cast(v, ty, ctx)?
             }
+            Expr::SizeOf(name, bits) => self.sizeof_type(name, *bits, ctx)?,
         })
     }
 
