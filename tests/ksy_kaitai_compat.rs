@@ -1,7 +1,8 @@
 //! Where the interpreter used to differ from the Kaitai compiler and its runtimes, and now
 //! does what they do: bit fields that go on across user types and array elements (and
 //! re-align at the next byte-aligned field), `bit-endian`, `_io.pos` and `_io.eof` with
-//! bits pending, `_sizeof` / `sizeof<>` / `bitsizeof<>`, `.as<user_type>`.
+//! bits pending, `_sizeof` / `sizeof<>` / `bitsizeof<>`, `.as<user_type>`, a `switch-on`
+//! that matches no case, and `_io.pos` in an instance computed in the middle of a `seq`.
 //! Every template here is written for these tests, and every file is built byte by byte.
 
 use std::sync::Arc;
@@ -432,4 +433,76 @@ fn cast_to_a_user_type_checks_the_object() {
     let e = load(text).expect_err("unknown cast type");
     assert_eq!((e.pos.line, e.pos.col), (7, 3), "{e}");
     assert!(e.msg.contains(".as<nosuch>"), "{e}");
+}
+
+#[test]
+fn a_switch_that_matches_nothing_reads_nothing() {
+    let text = "
+meta:
+  id: no_case
+seq:
+  - id: kind
+    type: u1
+  - id: body
+    type:
+      switch-on: kind
+      cases:
+        1: one
+  - id: sized
+    size: 2
+    type:
+      switch-on: kind
+      cases:
+        1: one
+  - id: next
+    type: u1
+instances:
+  body_value:
+    value: body
+types:
+  one:
+    seq:
+      - id: v
+        type: u1
+";
+    let mut t = run(text, vec![5, 0xA1, 0xA2, 0xB0]);
+    assert!(t.lookup("body").is_err(), "no case, no size: absent");
+    assert_eq!(val(&mut t, "body_value"), Value::Null);
+    assert_eq!(val(&mut t, "sized"), Value::Bytes(vec![0xA1, 0xA2]));
+    assert_eq!(int(&mut t, "next"), 0xB0);
+
+    let mut t = run(text, vec![1, 0x11, 0x22, 0x33, 0x44]);
+    assert_eq!(int(&mut t, "body.v"), 0x11);
+    assert_eq!(int(&mut t, "sized.v"), 0x22);
+    assert_eq!(int(&mut t, "next"), 0x44);
+}
+
+#[test]
+fn io_pos_in_an_instance_is_where_the_parse_is() {
+    // The `size: 0` / `if` pair makes the instance be computed between `a` and `b`.
+    let text = "
+meta:
+  id: where
+seq:
+  - id: a
+    type: u2le
+  - id: save_here
+    size: 0
+    if: here < 0
+  - id: b
+    type: u1
+instances:
+  here:
+    value: _io.pos
+  late:
+    value: _io.pos
+  at_here:
+    pos: here
+    type: u1
+";
+    let mut t = run(text, vec![1, 2, 3]);
+    assert_eq!(int(&mut t, "here"), 2);
+    assert_eq!(int(&mut t, "late"), 3);
+    assert_eq!(int(&mut t, "at_here"), 3);
+    assert_eq!(int(&mut t, "b"), 3);
 }

@@ -111,12 +111,10 @@ impl<S: ByteSource> Tree<S> {
         let schema = Arc::clone(&self.schema);
         let ty = self.st(id).ty;
         let attr = &schema.types[ty].instances[i];
-        let (io0, start) = (self.node(id).io, self.node(id).start);
-        let end = if self.st(id).done {
-            self.st(id).end
-        } else {
-            start
-        };
+        let io0 = self.node(id).io;
+        // Kaitai's `_io.pos` when the instance is first computed: where the parse of its
+        // struct is (its end once parsed).
+        let end = self.st(id).end;
         let ctx = Ctx {
             node: id,
             cur: None,
@@ -182,6 +180,9 @@ impl<S: ByteSource> Tree<S> {
         // A `pos` seeks, and a seek re-aligns to a byte.
         let mut cur = Cursor::at(io, pos);
         if matches!(attr.repeat, Repeat::None) {
+            if self.switch_absent(id, attr, &cur)? {
+                return Ok(None);
+            }
             return self
                 .read_one(id, attr, &mut cur, &attr.id, id, None)
                 .map(Some);

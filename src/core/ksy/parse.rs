@@ -322,6 +322,8 @@ impl<S: ByteSource> Tree<S> {
                 cur.align();
             }
             was_bits = now_bits;
+            // `_io.pos` in an instance computed now is where the parse is.
+            self.st_mut(id).end = cur.pos;
             let pos = cur.pos;
             let r = self.seq_field(id, i, attr, &mut cur, i + 1 == seq.len());
             match r {
@@ -355,6 +357,9 @@ impl<S: ByteSource> Tree<S> {
             }
         }
         if matches!(attr.repeat, Repeat::None) {
+            if self.switch_absent(id, attr, cur)? {
+                return Ok(None);
+            }
             return self.read_one(id, attr, cur, &attr.id, id, None).map(Some);
         }
         let sized = self.st(id).sized;

@@ -40,31 +40,7 @@ impl<S: ByteSource> Tree<S> {
             let o = self.st(owner);
             (o.le, o.bit_le, o.encoding.clone(), o.ty)
         };
-        let mut ty = &attr.ty;
-        if let AttrType::Switch(on, cases) = &attr.ty {
-            let v = self.eval(on, &ctx)?;
-            let mut chosen = None;
-            for (k, t) in cases {
-                match k {
-                    None => {
-                        if chosen.is_none() {
-                            chosen = Some(t);
-                        }
-                    }
-                    Some(k) => {
-                        let res = {
-                            let kv = self.eval(k, &ctx)?;
-                            self.values_eq(&kv, &v)
-                        };
-                        if res {
-                            chosen = Some(t);
-                            break;
-                        }
-                    }
-                }
-            }
-            ty = chosen.unwrap_or(&AttrType::Bytes);
-        }
+        let ty = self.choose(attr, &ctx)?.unwrap_or(&AttrType::Bytes);
         let is_bits = matches!(ty, AttrType::Prim(Prim::Bits { .. }));
         // A user type read from this stream goes on with its pending bits; anything else
         // that reads bytes starts at a byte, as Kaitai's byte reads do.
@@ -400,6 +376,57 @@ impl<S: ByteSource> Tree<S> {
             self.check_valid(node, v, attr, owner, cur.pos, abs, &what)?;
         }
         Ok(node)
+    }
+
+    /// The type a field reads: its own, or the `switch-on` case that matches (`None` when
+    /// none does and there is no `_`).
+    pub(crate) fn choose<'a>(
+        &mut self,
+        attr: &'a Attr,
+        ctx: &Ctx,
+    ) -> Result<Option<&'a AttrType>, ParseError> {
+        let AttrType::Switch(on, cases) = &attr.ty else {
+            return Ok(Some(&attr.ty));
+        };
+        let v = self.eval(on, ctx)?;
+        let mut chosen = None;
+        for (k, t) in cases {
+            match k {
+                None => {
+                    if chosen.is_none() {
+                        chosen = Some(t);
+                    }
+                }
+                Some(k) => {
+                    let kv = self.eval(k, ctx)?;
+                    if self.values_eq(&kv, &v) {
+                        return Ok(Some(t));
+                    }
+                }
+            }
+        }
+        Ok(chosen)
+    }
+
+    /// A `switch-on` field without `size` whose value no case matches (and no `_`) is not
+    /// read at all: Kaitai leaves it null. (With a size, it is the raw bytes.)
+    pub(crate) fn switch_absent(
+        &mut self,
+        owner: NodeId,
+        attr: &Attr,
+        cur: &Cursor,
+    ) -> Result<bool, ParseError> {
+        if !matches!(attr.ty, AttrType::Switch(..)) || attr.size.is_some() || attr.size_eos {
+            return Ok(false);
+        }
+        let ctx = Ctx {
+            node: owner,
+            cur: None,
+            pos: cur.pos,
+            index: None,
+            bits: cur.bits.n,
+        };
+        Ok(self.choose(attr, &ctx)?.is_none())
     }
 
     fn read_bits(
