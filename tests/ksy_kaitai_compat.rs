@@ -499,10 +499,15 @@ instances:
   at_here:
     pos: here
     type: u1
+  no_pos:
+    type: u1
 ";
-    let mut t = run(text, vec![1, 2, 3]);
+    let mut t = run(text, vec![1, 2, 3, 4]);
     assert_eq!(int(&mut t, "here"), 2);
     assert_eq!(int(&mut t, "late"), 3);
     assert_eq!(int(&mut t, "at_here"), 3);
     assert_eq!(int(&mut t, "b"), 3);
+    // An instance without `pos` reads where the stream is: after the fields.
+    assert_eq!(int(&mut t, "no_pos"), 4);
+    assert_eq!(span(&mut t, "no_pos"), (3, 1));
 }

@@ -175,6 +175,9 @@ impl<S: ByteSource> Tree<S> {
                 let v = self.eval(p, &ctx)?;
                 self.to_u64(&v, io, end)?
             }
+            // Without `pos`, Kaitai reads where the stream is: in the struct's own stream,
+            // where its parse is; another stream is taken from its start.
+            None if attr.io.is_none() => end,
             None => 0,
         };
         // A `pos` seeks, and a seek re-aligns to a byte.
