@@ -1,15 +1,14 @@
-//! Reading fields: a type's `seq`, one field (sizes, terminators, `process`, switch, bits,
-//! `valid`), arrays element by element, and instances on first use.
+//! Parsing a type's `seq`: streams, struct nodes, the cursor and its pending bits, one field
+//! after another (arrays are in [`super::array`], one field's bytes in [`super::read`]).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use std::sync::Arc;
 
 use super::eval::Ctx;
-use super::expr::Expr;
 use super::schema::{Attr, AttrType, Endian, Prim, Repeat, TypeId};
-use super::tree::{ArrayState, Data, Kind, Node, NodeId, ParseError, Stream, StructState, Tree};
+use super::tree::{Data, Kind, Node, NodeId, ParseError, Stream, StructState, Tree};
 use super::value::Value;
 use crate::core::source::ByteSource;
 
@@ -60,18 +59,6 @@ impl Cursor {
 /// when the field before it in the `seq` did).
 pub(crate) fn reads_bits(attr: &Attr) -> bool {
     matches!(attr.ty, AttrType::Prim(Prim::Bits { .. }))
-}
-
-fn mentions(e: &Expr, names: &[&str]) -> bool {
-    match e {
-        Expr::Name(n) => names.contains(&n.as_str()),
-        Expr::Unary(_, a) | Expr::Attr(a, _) | Expr::Cast(a, _) => mentions(a, names),
-        Expr::Binary(_, a, b) | Expr::Index(a, b) => mentions(a, names) || mentions(b, names),
-        Expr::Ternary(a, b, c) => mentions(a, names) || mentions(b, names) || mentions(c, names),
-        Expr::Method(a, _, args) => mentions(a, names) || args.iter().any(|x| mentions(x, names)),
-        Expr::Array(items) => items.iter().any(|x| mentions(x, names)),
-        _ => false,
-    }
 }
 
 pub(crate) fn prim_name(p: Prim, le: Option<bool>) -> String {
@@ -380,281 +367,6 @@ impl<S: ByteSource> Tree<S> {
         Ok(Some(arr))
     }
 
-    /// Makes the array node for a repeated field at the cursor, with its count and stride
-    /// when they can be known without reading the elements.
-    pub(crate) fn new_array(
-        &mut self,
-        owner: NodeId,
-        up: NodeId,
-        attr: &Attr,
-        cur: &Cursor,
-        instance: bool,
-    ) -> Result<NodeId, ParseError> {
-        let schema = Arc::clone(&self.schema);
-        let ctx = Ctx {
-            node: owner,
-            cur: None,
-            pos: cur.pos,
-            index: None,
-            bits: cur.bits.n,
-        };
-        let mut stride = schema.element_static_size(attr);
-        if stride.is_none()
-            && attr.terminator.is_none()
-            && !attr.size_eos
-            && let Some(size) = &attr.size
-            && !mentions(size, &["_index", "_"])
-        {
-            stride = Some({
-                let ev = self.eval(size, &ctx)?;
-                self.to_u64(&ev, cur.io, cur.pos)
-            }?);
-        }
-        // Elements that begin inside a byte a bit field began are not at `i * stride`.
-        let stride = stride
-            .filter(|&s| s > 0 && !matches!(attr.repeat, Repeat::Until(_)) && cur.bits.n == 0);
-        let len = self.streams[cur.io].len;
-        let left = len.saturating_sub(cur.pos);
-        let count = match &attr.repeat {
-            Repeat::Expr(e) => {
-                let c = {
-                    let ev = self.eval(e, &ctx)?;
-                    self.to_u64(&ev, cur.io, cur.pos)
-                }?;
-                if c > self.limits.max_repeat {
-                    return Err(ParseError::new(
-                        self.abs(cur.io, cur.pos),
-                        format!(
-                            "`{}`: repeat count {c} is over the limit of {}",
-                            attr.id, self.limits.max_repeat
-                        ),
-                    ));
-                }
-                Some(c)
-            }
-            Repeat::Eos => stride.map(|s| left.div_ceil(s)),
-            _ => None,
-        };
-        let ty = self.st(owner).ty;
-        let attr_idx = if instance {
-            schema.types[ty]
-                .instances
-                .iter()
-                .position(|a| a.id == attr.id)
-        } else {
-            schema.types[ty].seq.iter().position(|a| a.id == attr.id)
-        }
-        .unwrap_or(0);
-        let mut error = None;
-        let mut size = 0;
-        let mut count = count;
-        if let (Some(s), Some(c)) = (stride, count) {
-            let need = s.saturating_mul(c);
-            if need > left {
-                let fit = left / s;
-                error = Some(ParseError::new(
-                    self.abs(cur.io, cur.pos + fit * s),
-                    format!(
-                        "`{}`: {c} elements of {s} bytes need {need} bytes but {left} are left (past the end)",
-                        attr.id
-                    ),
-                ));
-                count = Some(fit);
-            }
-            size = s.saturating_mul(count.unwrap_or(0));
-        }
-        let type_name = format!("{}[]", self.attr_type_name(ty, attr));
-        let start = cur.pos - u64::from(cur.bits.n > 0);
-        let arr = self.push(Node {
-            name: attr.id.clone(),
-            parent: Some(owner),
-            up: Some(up),
-            io: cur.io,
-            start,
-            size,
-            computed: false,
-            type_name,
-            kind: Kind::Array(Box::new(ArrayState {
-                owner,
-                ty,
-                instance,
-                attr: attr_idx,
-                stride,
-                count,
-                dense: Vec::new(),
-                sparse: BTreeMap::new(),
-                next: cur.pos,
-                next_bits: cur.bits,
-                done: stride.is_some() && count.is_some(),
-                error: error.clone(),
-            })),
-        });
-        if let Some(e) = error {
-            return Err(e);
-        }
-        Ok(arr)
-    }
-
-    /// Parses a sequential array to its end unless it may stay lazy.
-    pub(crate) fn finish_array(&mut self, arr: NodeId, lazy_ok: bool) -> Result<(), ParseError> {
-        if lazy_ok {
-            return Ok(());
-        }
-        loop {
-            match &self.node(arr).kind {
-                Kind::Array(a) if a.done => return a.error.clone().map_or(Ok(()), Err),
-                _ => {}
-            }
-            self.next_element(arr);
-        }
-    }
-
-    fn array_attr(&self, arr: NodeId) -> (Arc<super::schema::Schema>, TypeId, bool, usize, NodeId) {
-        match &self.node(arr).kind {
-            Kind::Array(a) => (Arc::clone(&self.schema), a.ty, a.instance, a.attr, a.owner),
-            _ => unreachable_struct(),
-        }
-    }
-
-    fn arr(&mut self, arr: NodeId) -> &mut ArrayState {
-        match &mut self.node_mut(arr).kind {
-            Kind::Array(a) => a,
-            _ => unreachable_struct(),
-        }
-    }
-
-    /// Parses the next element of a sequential array.
-    fn next_element(&mut self, arr: NodeId) {
-        let (schema, ty, inst, idx, owner) = self.array_attr(arr);
-        let td = &schema.types[ty];
-        let attr = if inst {
-            &td.instances[idx]
-        } else {
-            &td.seq[idx]
-        };
-        let (io, start) = (self.node(arr).io, self.node(arr).start);
-        let (next, bits, i, count) = match &self.node(arr).kind {
-            Kind::Array(a) => (a.next, a.next_bits, a.dense.len() as u64, a.count),
-            _ => return,
-        };
-        let len = self.streams[io].len;
-        let finished = match &attr.repeat {
-            Repeat::Expr(_) => count.is_some_and(|c| i >= c),
-            // Bits still pending are not the end of the stream (Kaitai's `_io.eof`).
-            Repeat::Eos => next >= len && bits.n == 0,
-            _ => false,
-        };
-        if finished || i >= self.limits.max_repeat {
-            self.arr(arr).done = true;
-            return;
-        }
-        let mut cur = Cursor {
-            io,
-            pos: next,
-            bits,
-        };
-        let before = cur.bit_pos();
-        let r = self
-            .read_one(owner, attr, &mut cur, &format!("[{i}]"), arr, Some(i))
-            .and_then(|el| {
-                if let Repeat::Until(u) = &attr.repeat {
-                    let v = self.node_value(el)?;
-                    let ctx = Ctx {
-                        node: owner,
-                        cur: Some(v),
-                        pos: cur.pos,
-                        index: Some(i),
-                        bits: cur.bits.n,
-                    };
-                    Ok((el, self.truthy(u, &ctx)?))
-                } else {
-                    Ok((el, false))
-                }
-            });
-        let (pos, left, after) = (cur.pos, cur.bits, cur.bit_pos());
-        match r {
-            Ok((el, stop)) => {
-                let a = self.arr(arr);
-                a.dense.push(el);
-                a.next = pos;
-                a.next_bits = left;
-                a.done = stop || (after == before && !matches!(attr.repeat, Repeat::Expr(_)));
-                self.node_mut(arr).size = pos - start;
-            }
-            Err(e) => {
-                let a = self.arr(arr);
-                a.error = Some(e);
-                a.done = true;
-            }
-        }
-    }
-
-    /// Element `i` of an array, parsed if needed; `None` past its end or its error.
-    pub(crate) fn element(&mut self, arr: NodeId, i: u64) -> Option<NodeId> {
-        let (stride, count) = match &self.node(arr).kind {
-            Kind::Array(a) => (a.stride, a.count),
-            _ => return None,
-        };
-        if let (Some(stride), Some(count)) = (stride, count) {
-            if i >= count {
-                return None;
-            }
-            let key = i;
-            if let Kind::Array(a) = &self.node(arr).kind
-                && let Some(&n) = a.sparse.get(&key)
-            {
-                return Some(n);
-            }
-            let (schema, ty, inst, idx, owner) = self.array_attr(arr);
-            let td = &schema.types[ty];
-            let attr = if inst {
-                &td.instances[idx]
-            } else {
-                &td.seq[idx]
-            };
-            let n = self.node(arr);
-            let mut cur = Cursor::at(n.io, n.start + i * stride);
-            return match self.read_one(owner, attr, &mut cur, &format!("[{i}]"), arr, Some(i)) {
-                Ok(el) => {
-                    self.arr(arr).sparse.insert(key, el);
-                    Some(el)
-                }
-                Err(e) => {
-                    let a = self.arr(arr);
-                    a.error = Some(e);
-                    None
-                }
-            };
-        }
-        loop {
-            match &self.node(arr).kind {
-                Kind::Array(a) if (a.dense.len() as u64) > i => {
-                    return a.dense.get(usize::try_from(i).ok()?).copied();
-                }
-                Kind::Array(a) if a.done => return None,
-                _ => {}
-            }
-            if self.budget == 0 {
-                return None;
-            }
-            self.next_element(arr);
-        }
-    }
-
-    /// The number of elements, parsing a sequential array to its end.
-    pub(crate) fn array_len(&mut self, arr: NodeId) -> u64 {
-        if let Kind::Array(a) = &self.node(arr).kind
-            && let (Some(c), Some(_)) = (a.count, a.stride)
-        {
-            return c;
-        }
-        let _ = self.finish_array(arr, false);
-        match &self.node(arr).kind {
-            Kind::Array(a) => a.dense.len() as u64,
-            _ => 0,
-        }
-    }
-
     pub(crate) fn attr_type_name(&self, scope: TypeId, attr: &Attr) -> String {
         match &attr.ty {
             AttrType::Bytes => "bytes".into(),
@@ -675,7 +387,7 @@ impl<S: ByteSource> Tree<S> {
     }
 }
 
-fn unreachable_struct() -> ! {
+pub(crate) fn unreachable_struct() -> ! {
     // Callers check the node kind first; reaching this is a bug in this module.
     panic!("ksy: node is not of the expected kind")
 }
