@@ -88,6 +88,25 @@ types:
         type: u2
 ";
 
+/// Elements of 10 bits: most begin inside a byte the one before began.
+const BITS: &str = r"
+meta:
+  id: bits
+  endian: be
+seq:
+  - id: recs
+    type: rec
+    repeat: until
+    repeat-until: _.a == 7 and _.b == 0
+types:
+  rec:
+    seq:
+      - id: a
+        type: b3
+      - id: b
+        type: b7
+";
+
 fn schema(text: &str) -> Arc<Schema> {
     Arc::new(Schema::load(text, &NoImports).unwrap_or_else(|e| panic!("{e}")))
 }
@@ -284,6 +303,14 @@ proptest! {
         before in asks(), after in asks(), e1 in edits(), e2 in edits(),
     ) {
         check(BY_LAST_BYTE, "recs", bytes, &before, &e1, &e2, &after);
+    }
+
+    #[test]
+    fn bit_field_elements_reparse_as_fresh(
+        bytes in prop::collection::vec(any::<u8>(), 1..1500),
+        before in asks(), after in asks(), e1 in edits(), e2 in edits(),
+    ) {
+        check(BITS, "recs", bytes, &before, &e1, &e2, &after);
     }
 
     #[test]

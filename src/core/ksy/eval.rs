@@ -5,6 +5,8 @@
 //! of the divisor, as the Kaitai compiler's targets do for the templates in the gallery
 //! (`-len % 4` pads to 4). A float on either side makes the operation a float one.
 
+mod types;
+
 use std::cmp::Ordering::{Equal, Greater, Less};
 use std::sync::Arc;
 
@@ -21,6 +23,8 @@ pub(crate) struct Ctx {
     pub cur: Option<Value>,
     pub pos: u64,
     pub index: Option<u64>,
+    /// Bits of the last byte read still pending (then `_io.eof` is false, as in Kaitai).
+    pub bits: u8,
 }
 
 /// Integer floor division and modulo as the evaluator does them (for tests to compare).
@@ -139,6 +143,7 @@ impl<S: ByteSource> Tree<S> {
                 "_root" => Value::Node(self.root()),
                 "_parent" => self.node(ctx.node).parent.map_or(Value::Null, Value::Node),
                 "_io" => Value::Io(io),
+                "_sizeof" => self.sizeof_node(ctx.node, ctx)?,
                 "_index" => {
                     Value::Int(i128::from(ctx.index.ok_or_else(|| {
                         self.err_at(ctx, "`_index` outside a repeated field")
@@ -195,6 +200,9 @@ impl<S: ByteSource> Tree<S> {
                 if matches!(&**x, Expr::Name(n) if n == "_io") && name == "pos" {
                     return Ok(Value::Int(i128::from(ctx.pos)));
                 }
+                if name == "_sizeof" {
+                    return self.sizeof_of(x, ctx);
+                }
                 let v = self.eval(x, ctx)?;
                 self.attr(v, name, ctx)?
             }
@@ -240,13 +248,9 @@ impl<S: ByteSource> Tree<S> {
             }
             Expr::Cast(x, ty) => {
                 let v = self.eval(x, ctx)?;
-                match (ty.as_str(), &v) {
-                    ("f4" | "f8", _) if v.as_int().is_some() => {
-                        Value::Float(v.as_int().unwrap_or(0) as f64)
-                    }
-                    _ => v,
-                }
+                self.cast(v, ty, ctx)?
             }
+            Expr::SizeOf(name, bits) => self.sizeof_type(name, *bits, ctx)?,
         })
     }
 
@@ -375,11 +379,13 @@ impl<S: ByteSource> Tree<S> {
             (Value::Io(i), "eof") => {
                 // Not at the end only says that the byte at the position exists.
                 let here = self.node(ctx.node).io == *i;
-                if here && ctx.pos < self.streams[*i].len {
+                if !here || ctx.bits != 0 {
+                    Value::Bool(!here)
+                } else if ctx.pos < self.streams[*i].len {
                     self.touch(*i, ctx.pos + 1);
                     Value::Bool(false)
                 } else {
-                    Value::Bool(!here || ctx.pos >= self.stream_len(*i))
+                    Value::Bool(ctx.pos >= self.stream_len(*i))
                 }
             }
             (Value::Bytes(b), "size" | "length") => Value::Int(b.len() as i128),
@@ -475,6 +481,7 @@ impl<S: ByteSource> Tree<S> {
             cur: Some(val.clone()),
             pos,
             index: None,
+            bits: 0,
         };
         let fail = |m: String| ParseError::new(abs, format!("{what}: {m}"));
         if let Some(e) = &v.eq {

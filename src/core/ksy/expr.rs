@@ -74,6 +74,8 @@ pub enum Expr {
     Index(Box<Expr>, Box<Expr>),
     /// `x.as<type>`
     Cast(Box<Expr>, String),
+    /// `sizeof<type>` (bytes), or `bitsizeof<type>` when the flag is set (bits).
+    SizeOf(String, bool),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -423,15 +425,7 @@ impl P {
             if self.eat_op(".") {
                 let name = self.ident()?;
                 if name == "as" && self.eat_op("<") {
-                    let mut ty = String::new();
-                    while !self.eat_op(">") {
-                        match self.peek() {
-                            Some(Tok::Ident(s)) => ty.push_str(s),
-                            Some(Tok::Op(o)) if matches!(*o, "::" | "[" | "]") => ty.push_str(o),
-                            _ => return Err(self.err("expected `>` closing .as<type>")),
-                        }
-                        self.i += 1;
-                    }
+                    let ty = self.type_arg(".as<type>")?;
                     e = Expr::Cast(Box::new(e), ty);
                 } else if self.eat_op("(") {
                     let args = self.args(")")?;
@@ -447,6 +441,23 @@ impl P {
                 return Ok(e);
             }
         }
+    }
+
+    /// A type name after `<`, up to and with the closing `>`.
+    fn type_arg(&mut self, what: &str) -> Result<String, ExprError> {
+        let mut ty = String::new();
+        while !self.eat_op(">") {
+            match self.peek() {
+                Some(Tok::Ident(s)) => ty.push_str(s),
+                Some(Tok::Op(o)) if matches!(*o, "::" | "[" | "]") => ty.push_str(o),
+                _ => return Err(self.err(&format!("expected `>` closing {what}"))),
+            }
+            self.i += 1;
+        }
+        if ty.is_empty() {
+            return Err(self.err(&format!("{what} needs a type")));
+        }
+        Ok(ty)
     }
 
     fn args(&mut self, close: &str) -> Result<Vec<Expr>, ExprError> {
@@ -474,6 +485,15 @@ impl P {
             Tok::Str(s) => Expr::Str(s),
             Tok::Ident(s) if s == "true" => Expr::Bool(true),
             Tok::Ident(s) if s == "false" => Expr::Bool(false),
+            Tok::Ident(s)
+                if (s == "sizeof" || s == "bitsizeof")
+                    && matches!(self.peek(), Some(Tok::Op("<")))
+                    && matches!(self.toks.get(self.i + 1), Some((Tok::Ident(_), _))) =>
+            {
+                self.i += 1;
+                let what = format!("{s}<type>");
+                Expr::SizeOf(self.type_arg(&what)?, s == "bitsizeof")
+            }
             Tok::Ident(s) => {
                 if matches!(self.peek(), Some(Tok::Op("::"))) {
                     let mut path = vec![s];
@@ -526,6 +546,32 @@ mod tests {
         ] {
             parse(s).unwrap_or_else(|e| panic!("{s}: {e:?}"));
         }
+    }
+
+    #[test]
+    fn sizeof_forms() {
+        assert_eq!(
+            parse("sizeof<chunk::head> + 1").expect("parses"),
+            Expr::Binary(
+                BinOp::Add,
+                Box::new(Expr::SizeOf("chunk::head".into(), false)),
+                Box::new(Expr::Int(1))
+            )
+        );
+        assert_eq!(
+            parse("bitsizeof<b12>").expect("parses"),
+            Expr::SizeOf("b12".into(), true)
+        );
+        // A field that happens to be called `sizeof` still compares.
+        assert!(matches!(
+            parse("sizeof < 3").expect("parses"),
+            Expr::Binary(BinOp::Lt, _, _)
+        ));
+        assert!(parse("sizeof<>").is_err());
+        assert!(matches!(
+            parse("x.as<a::b>._io").expect("parses"),
+            Expr::Attr(_, _)
+        ));
     }
 
     #[test]

@@ -111,17 +111,16 @@ impl<S: ByteSource> Tree<S> {
         let schema = Arc::clone(&self.schema);
         let ty = self.st(id).ty;
         let attr = &schema.types[ty].instances[i];
-        let (io0, start) = (self.node(id).io, self.node(id).start);
-        let end = if self.st(id).done {
-            self.st(id).end
-        } else {
-            start
-        };
+        let io0 = self.node(id).io;
+        // Kaitai's `_io.pos` when the instance is first computed: where the parse of its
+        // struct is (its end once parsed).
+        let end = self.st(id).end;
         let ctx = Ctx {
             node: id,
             cur: None,
             pos: end,
             index: None,
+            bits: 0,
         };
         if let Some(c) = &attr.cond
             && !self.truthy(c, &ctx)?
@@ -176,15 +175,17 @@ impl<S: ByteSource> Tree<S> {
                 let v = self.eval(p, &ctx)?;
                 self.to_u64(&v, io, end)?
             }
+            // Without `pos`, Kaitai reads where the stream is: in the struct's own stream,
+            // where its parse is; another stream is taken from its start.
+            None if attr.io.is_none() => end,
             None => 0,
         };
-        let mut cur = Cursor {
-            io,
-            pos,
-            bits: 0,
-            nbits: 0,
-        };
+        // A `pos` seeks, and a seek re-aligns to a byte.
+        let mut cur = Cursor::at(io, pos);
         if matches!(attr.repeat, Repeat::None) {
+            if self.switch_absent(id, attr, &cur)? {
+                return Ok(None);
+            }
             return self
                 .read_one(id, attr, &mut cur, &attr.id, id, None)
                 .map(Some);

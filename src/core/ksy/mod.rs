@@ -7,7 +7,7 @@
 //! - [`expr`]: Kaitai expressions, lexed and parsed;
 //! - [`schema`]: the checked model of a template ([`Schema`]); anything outside the
 //!   supported subset is rejected here with its line, column and name;
-//! - [`tree`] and `parse`: the lazy parse ([`Tree`]): a node's children are parsed when first
+//! - [`tree`], `parse`, `array`, `read` and `instance`: the lazy parse ([`Tree`]): a node's children are parsed when first
 //!   asked for, arrays of fixed-size records are indexed without reading them, and every
 //!   parse is bounded in depth, repeat count and total work;
 //! - [`eval`]: expressions evaluated against the tree; [`value`]: the values they give;
@@ -17,6 +17,7 @@
 //!
 //! [`ByteSource`]: crate::core::source::ByteSource
 
+mod array;
 pub mod encode;
 pub mod eval;
 pub mod expr;

@@ -1,36 +1,64 @@
-//! Reading fields: a type's `seq`, one field (sizes, terminators, `process`, switch, bits,
-//! `valid`), arrays element by element, and instances on first use.
+//! Parsing a type's `seq`: streams, struct nodes, the cursor and its pending bits, one field
+//! after another (arrays are in [`super::array`], one field's bytes in [`super::read`]).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use std::sync::Arc;
 
 use super::eval::Ctx;
-use super::expr::Expr;
 use super::schema::{Attr, AttrType, Endian, Prim, Repeat, TypeId};
-use super::tree::{ArrayState, Data, Kind, Node, NodeId, ParseError, Stream, StructState, Tree};
+use super::tree::{Data, Kind, Node, NodeId, ParseError, Stream, StructState, Tree};
 use super::value::Value;
 use crate::core::source::ByteSource;
 
-/// Where reading goes on: a stream, a position, and pending bits of a bit field.
+/// Bits of a byte already read by a bit field and not yet used: the next bit field goes on
+/// with them (Kaitai keeps them in the stream, across the fields of a `seq`, across user
+/// types read from the same stream and across the elements of an array); a byte-aligned
+/// read drops them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Bits {
+    /// The pending bits, right-aligned.
+    pub val: u128,
+    /// How many (0..8 between fields).
+    pub n: u8,
+    /// Read in `bit-endian: le` order.
+    pub le: bool,
+}
+
+/// Where reading goes on: a stream, a position (past the bytes bit fields took, as Kaitai's
+/// `_io.pos`), and the bits left of the last byte a bit field read.
 pub(crate) struct Cursor {
     pub io: usize,
     pub pos: u64,
-    pub bits: u128,
-    pub nbits: u8,
+    pub bits: Bits,
 }
 
-fn mentions(e: &Expr, names: &[&str]) -> bool {
-    match e {
-        Expr::Name(n) => names.contains(&n.as_str()),
-        Expr::Unary(_, a) | Expr::Attr(a, _) | Expr::Cast(a, _) => mentions(a, names),
-        Expr::Binary(_, a, b) | Expr::Index(a, b) => mentions(a, names) || mentions(b, names),
-        Expr::Ternary(a, b, c) => mentions(a, names) || mentions(b, names) || mentions(c, names),
-        Expr::Method(a, _, args) => mentions(a, names) || args.iter().any(|x| mentions(x, names)),
-        Expr::Array(items) => items.iter().any(|x| mentions(x, names)),
-        _ => false,
+impl Cursor {
+    /// A cursor at a byte boundary.
+    pub fn at(io: usize, pos: u64) -> Self {
+        Cursor {
+            io,
+            pos,
+            bits: Bits::default(),
+        }
     }
+
+    /// Drops pending bits: the next read starts at a byte.
+    pub fn align(&mut self) {
+        self.bits = Bits::default();
+    }
+
+    /// Where the first bit still to read is, in bits from the start of the stream.
+    pub fn bit_pos(&self) -> u64 {
+        self.pos * 8 - u64::from(self.bits.n)
+    }
+}
+
+/// Whether a field reads bits (Kaitai re-aligns to a byte before a field that does not,
+/// when the field before it in the `seq` did).
+pub(crate) fn reads_bits(attr: &Attr) -> bool {
+    matches!(attr.ty, AttrType::Prim(Prim::Bits { .. }))
 }
 
 pub(crate) fn prim_name(p: Prim, le: Option<bool>) -> String {
@@ -190,6 +218,8 @@ impl<S: ByteSource> Tree<S> {
                 sized: size.is_some(),
                 error: None,
                 instances: HashMap::new(),
+                bits_in: Bits::default(),
+                bits_out: Bits::default(),
             })),
         });
         if let Some((on, cases)) = switch {
@@ -198,6 +228,7 @@ impl<S: ByteSource> Tree<S> {
                 cur: None,
                 pos: start,
                 index: None,
+                bits: 0,
             };
             let v = self.eval(on, &ctx)?;
             let mut found = None;
@@ -263,13 +294,23 @@ impl<S: ByteSource> Tree<S> {
         let schema = Arc::clone(&self.schema);
         let ty = self.st(id).ty;
         let seq = &schema.types[ty].seq;
+        let bits = self.st(id).bits_in;
+        let start = self.node(id).start;
         let mut cur = Cursor {
             io: self.node(id).io,
-            pos: self.node(id).start,
-            bits: 0,
-            nbits: 0,
+            // A struct that begins with the bits of a byte already read starts in that byte.
+            pos: start + u64::from(bits.n > 0),
+            bits,
         };
+        let mut was_bits = false;
         for (i, attr) in seq.iter().enumerate() {
+            let now_bits = reads_bits(attr);
+            if was_bits && !now_bits {
+                cur.align();
+            }
+            was_bits = now_bits;
+            // `_io.pos` in an instance computed now is where the parse is.
+            self.st_mut(id).end = cur.pos;
             let pos = cur.pos;
             let r = self.seq_field(id, i, attr, &mut cur, i + 1 == seq.len());
             match r {
@@ -277,6 +318,7 @@ impl<S: ByteSource> Tree<S> {
                 Err(e) => return Err((e, pos)),
             }
         }
+        self.st_mut(id).bits_out = cur.bits;
         Ok(cur.pos)
     }
 
@@ -295,344 +337,34 @@ impl<S: ByteSource> Tree<S> {
                 cur: None,
                 pos: cur.pos,
                 index: None,
+                bits: cur.bits.n,
             };
             if !self.truthy(c, &ctx)? {
                 return Ok(None);
             }
         }
         if matches!(attr.repeat, Repeat::None) {
+            if self.switch_absent(id, attr, cur)? {
+                return Ok(None);
+            }
             return self.read_one(id, attr, cur, &attr.id, id, None).map(Some);
         }
         let sized = self.st(id).sized;
         let arr = self.new_array(id, id, attr, cur, false)?;
         let lazy_ok = last && sized;
         self.finish_array(arr, lazy_ok)?;
-        let n = self.node(arr);
-        cur.pos = n.start + n.size;
-        cur.nbits = 0;
+        match &self.node(arr).kind {
+            Kind::Array(a) if a.stride.is_none() => {
+                cur.pos = a.next;
+                cur.bits = a.next_bits;
+            }
+            _ => {
+                let n = self.node(arr);
+                cur.pos = n.start + n.size;
+                cur.align();
+            }
+        }
         Ok(Some(arr))
-    }
-
-    /// Makes the array node for a repeated field at the cursor, with its count and stride
-    /// when they can be known without reading the elements.
-    pub(crate) fn new_array(
-        &mut self,
-        owner: NodeId,
-        up: NodeId,
-        attr: &Attr,
-        cur: &Cursor,
-        instance: bool,
-    ) -> Result<NodeId, ParseError> {
-        let schema = Arc::clone(&self.schema);
-        let ctx = Ctx {
-            node: owner,
-            cur: None,
-            pos: cur.pos,
-            index: None,
-        };
-        let mut stride = schema.element_static_size(attr);
-        if stride.is_none()
-            && attr.terminator.is_none()
-            && !attr.size_eos
-            && let Some(size) = &attr.size
-            && !mentions(size, &["_index", "_"])
-        {
-            stride = Some({
-                let ev = self.eval(size, &ctx)?;
-                self.to_u64(&ev, cur.io, cur.pos)
-            }?);
-        }
-        let stride = stride.filter(|&s| s > 0 && !matches!(attr.repeat, Repeat::Until(_)));
-        let len = self.streams[cur.io].len;
-        let left = len.saturating_sub(cur.pos);
-        if stride.is_some() && matches!(attr.repeat, Repeat::Eos) {
-            // The count of fixed-size elements to the end is the length's.
-            self.stream_len(cur.io);
-        }
-        let count = match &attr.repeat {
-            Repeat::Expr(e) => {
-                let c = {
-                    let ev = self.eval(e, &ctx)?;
-                    self.to_u64(&ev, cur.io, cur.pos)
-                }?;
-                if c > self.limits.max_repeat {
-                    return Err(ParseError::new(
-                        self.abs(cur.io, cur.pos),
-                        format!(
-                            "`{}`: repeat count {c} is over the limit of {}",
-                            attr.id, self.limits.max_repeat
-                        ),
-                    ));
-                }
-                Some(c)
-            }
-            Repeat::Eos => stride.map(|s| left.div_ceil(s)),
-            _ => None,
-        };
-        let ty = self.st(owner).ty;
-        let attr_idx = if instance {
-            schema.types[ty]
-                .instances
-                .iter()
-                .position(|a| a.id == attr.id)
-        } else {
-            schema.types[ty].seq.iter().position(|a| a.id == attr.id)
-        }
-        .unwrap_or(0);
-        let mut error = None;
-        let mut size = 0;
-        let mut count = count;
-        if let (Some(s), Some(c)) = (stride, count) {
-            let need = s.saturating_mul(c);
-            if need > left {
-                self.stream_len(cur.io);
-                let fit = left / s;
-                error = Some(ParseError::new(
-                    self.abs(cur.io, cur.pos + fit * s),
-                    format!(
-                        "`{}`: {c} elements of {s} bytes need {need} bytes but {left} are left (past the end)",
-                        attr.id
-                    ),
-                ));
-                count = Some(fit);
-            }
-            size = s.saturating_mul(count.unwrap_or(0));
-            self.touch(cur.io, cur.pos.saturating_add(size));
-        }
-        let created = self.mark();
-        let type_name = format!("{}[]", self.attr_type_name(ty, attr));
-        let arr = self.push(Node {
-            name: attr.id.clone(),
-            parent: Some(owner),
-            up: Some(up),
-            io: cur.io,
-            start: cur.pos,
-            size,
-            computed: false,
-            type_name,
-            kind: Kind::Array(Box::new(ArrayState {
-                owner,
-                ty,
-                instance,
-                attr: attr_idx,
-                stride,
-                count,
-                dense: Vec::new(),
-                sparse: BTreeMap::new(),
-                next: cur.pos,
-                done: stride.is_some() && count.is_some(),
-                error: error.clone(),
-                created,
-                marks: Vec::new(),
-                done_mark: None,
-                hint: None,
-                base: 0,
-            })),
-        });
-        self.arrays.push(arr);
-        if let Some(e) = error {
-            return Err(e);
-        }
-        if stride.is_none() || count.is_none() {
-            self.apply_hint(arr);
-        }
-        Ok(arr)
-    }
-
-    /// Parses a sequential array to its end unless it may stay lazy.
-    pub(crate) fn finish_array(&mut self, arr: NodeId, lazy_ok: bool) -> Result<(), ParseError> {
-        if lazy_ok {
-            return Ok(());
-        }
-        loop {
-            match &self.node(arr).kind {
-                Kind::Array(a) if a.done => {
-                    if let Some(m) = a.done_mark {
-                        self.bump(m);
-                    }
-                    return a.error.clone().map_or(Ok(()), Err);
-                }
-                _ => {}
-            }
-            self.next_element(arr);
-        }
-    }
-
-    pub(crate) fn array_attr(
-        &self,
-        arr: NodeId,
-    ) -> (Arc<super::schema::Schema>, TypeId, bool, usize, NodeId) {
-        match &self.node(arr).kind {
-            Kind::Array(a) => (Arc::clone(&self.schema), a.ty, a.instance, a.attr, a.owner),
-            _ => unreachable_struct(),
-        }
-    }
-
-    fn arr(&mut self, arr: NodeId) -> &mut ArrayState {
-        match &mut self.node_mut(arr).kind {
-            Kind::Array(a) => a,
-            _ => unreachable_struct(),
-        }
-    }
-
-    /// Parses the next element of a sequential array.
-    fn next_element(&mut self, arr: NodeId) {
-        let (schema, ty, inst, idx, owner) = self.array_attr(arr);
-        let td = &schema.types[ty];
-        let attr = if inst {
-            &td.instances[idx]
-        } else {
-            &td.seq[idx]
-        };
-        let (io, start) = (self.node(arr).io, self.node(arr).start);
-        let (next, i, count) = match &self.node(arr).kind {
-            Kind::Array(a) => {
-                if a.dense.is_empty()
-                    && let Some(h) = &a.hint
-                    && let Some(&m) = h.marks.last()
-                {
-                    // Going on from where the hint ends depends on what it did.
-                    self.bump(m);
-                }
-                (a.next, a.base + a.dense.len() as u64, a.count)
-            }
-            _ => return,
-        };
-        let finished = match &attr.repeat {
-            Repeat::Expr(_) => count.is_some_and(|c| i >= c),
-            // Not at the end yet only says that byte `next` exists.
-            Repeat::Eos if next < self.streams[io].len => {
-                self.touch(io, next + 1);
-                false
-            }
-            Repeat::Eos => next >= self.stream_len(io),
-            _ => false,
-        };
-        if finished || i >= self.limits.max_repeat {
-            let m = self.mark();
-            let a = self.arr(arr);
-            a.done = true;
-            a.done_mark = Some(m);
-            return;
-        }
-        let mut cur = Cursor {
-            io,
-            pos: next,
-            bits: 0,
-            nbits: 0,
-        };
-        let r = self
-            .read_one(owner, attr, &mut cur, &format!("[{i}]"), arr, Some(i))
-            .and_then(|el| {
-                if let Repeat::Until(u) = &attr.repeat {
-                    let v = self.node_value(el)?;
-                    let ctx = Ctx {
-                        node: owner,
-                        cur: Some(v),
-                        pos: cur.pos,
-                        index: Some(i),
-                    };
-                    Ok((el, self.truthy(u, &ctx)?))
-                } else {
-                    Ok((el, false))
-                }
-            });
-        let pos = cur.pos;
-        match r {
-            Ok((el, stop)) => {
-                let m = self.mark();
-                let a = self.arr(arr);
-                a.dense.push(el);
-                a.marks.push((pos, m));
-                a.next = pos;
-                a.done = stop || (pos == next && !matches!(attr.repeat, Repeat::Expr(_)));
-                if a.done {
-                    a.done_mark = Some(m);
-                }
-                self.node_mut(arr).size = pos - start;
-            }
-            Err(e) => {
-                let a = self.arr(arr);
-                a.error = Some(e);
-                a.done = true;
-            }
-        }
-    }
-
-    /// Element `i` of an array, parsed if needed; `None` past its end or its error.
-    pub(crate) fn element(&mut self, arr: NodeId, i: u64) -> Option<NodeId> {
-        let (stride, count) = match &self.node(arr).kind {
-            Kind::Array(a) => (a.stride, a.count),
-            _ => return None,
-        };
-        if let (Some(stride), Some(count)) = (stride, count) {
-            if i >= count {
-                return None;
-            }
-            let key = i;
-            if let Kind::Array(a) = &self.node(arr).kind
-                && let Some(&n) = a.sparse.get(&key)
-            {
-                return Some(n);
-            }
-            let (schema, ty, inst, idx, owner) = self.array_attr(arr);
-            let td = &schema.types[ty];
-            let attr = if inst {
-                &td.instances[idx]
-            } else {
-                &td.seq[idx]
-            };
-            let n = self.node(arr);
-            let mut cur = Cursor {
-                io: n.io,
-                pos: n.start + i * stride,
-                bits: 0,
-                nbits: 0,
-            };
-            return match self.read_one(owner, attr, &mut cur, &format!("[{i}]"), arr, Some(i)) {
-                Ok(el) => {
-                    self.arr(arr).sparse.insert(key, el);
-                    Some(el)
-                }
-                Err(e) => {
-                    let a = self.arr(arr);
-                    a.error = Some(e);
-                    None
-                }
-            };
-        }
-        if let Kind::Array(a) = &self.node(arr).kind
-            && i < a.base
-        {
-            return self.hinted_element(arr, i);
-        }
-        loop {
-            match &self.node(arr).kind {
-                Kind::Array(a) if a.base + (a.dense.len() as u64) > i => {
-                    return a.dense.get(usize::try_from(i - a.base).ok()?).copied();
-                }
-                Kind::Array(a) if a.done => return None,
-                _ => {}
-            }
-            if self.budget == 0 {
-                return None;
-            }
-            self.next_element(arr);
-        }
-    }
-
-    /// The number of elements, parsing a sequential array to its end.
-    pub(crate) fn array_len(&mut self, arr: NodeId) -> u64 {
-        if let Kind::Array(a) = &self.node(arr).kind
-            && let (Some(c), Some(_)) = (a.count, a.stride)
-        {
-            return c;
-        }
-        let _ = self.finish_array(arr, false);
-        match &self.node(arr).kind {
-            Kind::Array(a) => a.base + a.dense.len() as u64,
-            _ => 0,
-        }
     }
 
     pub(crate) fn attr_type_name(&self, scope: TypeId, attr: &Attr) -> String {
@@ -655,7 +387,7 @@ impl<S: ByteSource> Tree<S> {
     }
 }
 
-fn unreachable_struct() -> ! {
+pub(crate) fn unreachable_struct() -> ! {
     // Callers check the node kind first; reaching this is a bug in this module.
     panic!("ksy: node is not of the expected kind")
 }

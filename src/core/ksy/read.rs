@@ -34,40 +34,23 @@ impl<S: ByteSource> Tree<S> {
             cur: None,
             pos: cur.pos,
             index,
+            bits: cur.bits.n,
         };
         let (o_le, o_bit, o_enc, scope) = {
             let o = self.st(owner);
             (o.le, o.bit_le, o.encoding.clone(), o.ty)
         };
-        let mut ty = &attr.ty;
-        if let AttrType::Switch(on, cases) = &attr.ty {
-            let v = self.eval(on, &ctx)?;
-            let mut chosen = None;
-            for (k, t) in cases {
-                match k {
-                    None => {
-                        if chosen.is_none() {
-                            chosen = Some(t);
-                        }
-                    }
-                    Some(k) => {
-                        let res = {
-                            let kv = self.eval(k, &ctx)?;
-                            self.values_eq(&kv, &v)
-                        };
-                        if res {
-                            chosen = Some(t);
-                            break;
-                        }
-                    }
-                }
-            }
-            ty = chosen.unwrap_or(&AttrType::Bytes);
-        }
+        let ty = self.choose(attr, &ctx)?.unwrap_or(&AttrType::Bytes);
         let is_bits = matches!(ty, AttrType::Prim(Prim::Bits { .. }));
-        if !is_bits {
-            cur.nbits = 0;
-            cur.bits = 0;
+        // A user type read from this stream goes on with its pending bits; anything else
+        // that reads bytes starts at a byte, as Kaitai's byte reads do.
+        let shares_stream = matches!(ty, AttrType::User(..))
+            && attr.size.is_none()
+            && !attr.size_eos
+            && attr.process.is_none()
+            && attr.contents.is_none();
+        if !is_bits && !shares_stream {
+            cur.align();
         }
         let pos = cur.pos;
         // The stream's length, asked for only where it decides something (the end of a
@@ -317,7 +300,16 @@ impl<S: ByteSource> Tree<S> {
             }
             AttrType::Prim(Prim::Bits { bits, le }) => {
                 let ble = le.unwrap_or(o_bit);
-                let before = cur.nbits;
+                let before = cur.bits.n;
+                if before > 0 && cur.bits.le != ble {
+                    return Err(ParseError::new(
+                        abs,
+                        format!(
+                            "{what}: the bit order changes to {} in the middle of a byte",
+                            if ble { "le" } else { "be" }
+                        ),
+                    ));
+                }
                 let first = if before > 0 { pos - 1 } else { pos };
                 let skip = if before > 0 { 8 - before } else { 0 };
                 let v = self.read_bits(cur, *bits, ble, &what)?;
@@ -358,6 +350,10 @@ impl<S: ByteSource> Tree<S> {
                         self.new_struct(*t, vals, owner, up, name.to_string(), s, 0, Some(r))?
                     }
                     (None, None) => {
+                        // Pending bits go into the struct, which then starts in their byte,
+                        // and the bits it leaves come back out.
+                        let bits = cur.bits;
+                        let start = pos - u64::from(bits.n > 0);
                         let id = self.new_struct(
                             *t,
                             vals,
@@ -365,11 +361,13 @@ impl<S: ByteSource> Tree<S> {
                             up,
                             name.to_string(),
                             cur.io,
-                            pos,
+                            start,
                             None,
                         )?;
+                        self.st_mut(id).bits_in = bits;
                         self.parse_seq(id);
                         cur.pos = self.st(id).end;
+                        cur.bits = self.st(id).bits_out;
                         if let Some(e) = self.st(id).error.clone() {
                             return Err(e);
                         }
@@ -385,6 +383,57 @@ impl<S: ByteSource> Tree<S> {
         Ok(node)
     }
 
+    /// The type a field reads: its own, or the `switch-on` case that matches (`None` when
+    /// none does and there is no `_`).
+    pub(crate) fn choose<'a>(
+        &mut self,
+        attr: &'a Attr,
+        ctx: &Ctx,
+    ) -> Result<Option<&'a AttrType>, ParseError> {
+        let AttrType::Switch(on, cases) = &attr.ty else {
+            return Ok(Some(&attr.ty));
+        };
+        let v = self.eval(on, ctx)?;
+        let mut chosen = None;
+        for (k, t) in cases {
+            match k {
+                None => {
+                    if chosen.is_none() {
+                        chosen = Some(t);
+                    }
+                }
+                Some(k) => {
+                    let kv = self.eval(k, ctx)?;
+                    if self.values_eq(&kv, &v) {
+                        return Ok(Some(t));
+                    }
+                }
+            }
+        }
+        Ok(chosen)
+    }
+
+    /// A `switch-on` field without `size` whose value no case matches (and no `_`) is not
+    /// read at all: Kaitai leaves it null. (With a size, it is the raw bytes.)
+    pub(crate) fn switch_absent(
+        &mut self,
+        owner: NodeId,
+        attr: &Attr,
+        cur: &Cursor,
+    ) -> Result<bool, ParseError> {
+        if !matches!(attr.ty, AttrType::Switch(..)) || attr.size.is_some() || attr.size_eos {
+            return Ok(false);
+        }
+        let ctx = Ctx {
+            node: owner,
+            cur: None,
+            pos: cur.pos,
+            index: None,
+            bits: cur.bits.n,
+        };
+        Ok(self.choose(attr, &ctx)?.is_none())
+    }
+
     fn read_bits(
         &mut self,
         cur: &mut Cursor,
@@ -393,7 +442,8 @@ impl<S: ByteSource> Tree<S> {
         what: &str,
     ) -> Result<i128, ParseError> {
         let n = u32::from(n);
-        let have = u32::from(cur.nbits);
+        let have = u32::from(cur.bits.n);
+        let mut acc = cur.bits.val;
         if n > have {
             let need = (n - have).div_ceil(8);
             let b = self
@@ -401,30 +451,34 @@ impl<S: ByteSource> Tree<S> {
                 .into_owned();
             for (k, byte) in b.iter().enumerate() {
                 if le {
-                    cur.bits |= u128::from(*byte) << (have + 8 * k as u32);
+                    acc |= u128::from(*byte) << (have + 8 * k as u32);
                 } else {
-                    cur.bits = (cur.bits << 8) | u128::from(*byte);
+                    acc = (acc << 8) | u128::from(*byte);
                 }
             }
             cur.pos += u64::from(need);
-            cur.nbits = (have + 8 * need) as u8;
+            cur.bits.n = (have + 8 * need) as u8;
         }
         let mask = if n >= 128 {
             u128::MAX
         } else {
             (1u128 << n) - 1
         };
-        let total = u32::from(cur.nbits);
+        let total = u32::from(cur.bits.n);
         let v = if le {
-            let v = cur.bits & mask;
-            cur.bits >>= n;
+            let v = acc & mask;
+            acc >>= n;
             v
         } else {
-            let v = (cur.bits >> (total - n)) & mask;
-            cur.bits &= (1u128 << (total - n)) - 1;
+            let v = (acc >> (total - n)) & mask;
+            acc &= (1u128 << (total - n)) - 1;
             v
         };
-        cur.nbits = (total - n) as u8;
+        cur.bits = super::parse::Bits {
+            val: acc,
+            n: (total - n) as u8,
+            le,
+        };
         Ok(v.cast_signed())
     }
 

@@ -15,7 +15,7 @@
 
 use std::sync::Arc;
 
-use super::parse::Cursor;
+use super::parse::{Bits, Cursor};
 use super::tree::{Data, Kind, NodeId, Tree};
 use crate::core::source::ByteSource;
 
@@ -35,12 +35,13 @@ impl Mark {
     }
 }
 
-/// The known beginning of a sequential array: elements `0..n` exist, element `i` starts at
-/// file offset `starts[i]`, and `starts[n]` is where parsing goes on; `marks[i]` is what the
-/// start `starts[i]` depends on. `done`: the array ends after element `n - 1`.
+/// The known beginning of a sequential array: elements `0..n` exist, element `i` is read
+/// from file offset `starts[i]` (with the bits a bit field left pending there), and
+/// `starts[n]` is where parsing goes on; `marks[i]` is what the start `starts[i]` depends on.
+/// `done`: the array ends after element `n - 1`.
 #[derive(Debug)]
 pub(crate) struct Hint {
-    pub starts: Vec<u64>,
+    pub starts: Vec<(u64, Bits)>,
     pub marks: Vec<Mark>,
     pub done: Option<Mark>,
 }
@@ -108,14 +109,14 @@ impl<S: ByteSource> Tree<S> {
             if a.base as usize + a.dense.len() < MIN_HINT || !a.created.holds(at, resized) {
                 continue;
             }
-            let mut starts = vec![base + n.start];
+            let mut starts = vec![(base + a.first.0, a.first.1)];
             let mut marks = vec![a.created];
             if let Some(h) = &a.hint {
                 starts.extend_from_slice(&h.starts[1..]);
                 marks.extend_from_slice(&h.marks[1..]);
             }
-            for &(next, m) in &a.marks {
-                starts.push(base + next);
+            for &(next, bits, m) in &a.marks {
+                starts.push((base + next, bits));
                 marks.push(m);
             }
             let k = marks.partition_point(|m| m.holds(at, resized));
@@ -150,24 +151,28 @@ impl<S: ByteSource> Tree<S> {
         let Data::File { base } = self.streams[n.io].data else {
             return;
         };
-        let start = n.start;
+        let (start, first) = match &n.kind {
+            Kind::Array(a) => (n.start, (base + a.first.0, a.first.1)),
+            _ => return,
+        };
         let Some(h) = self.hints.get(&self.path(arr)).cloned() else {
             return;
         };
-        if h.starts.first() != Some(&(base + start)) {
+        if h.starts.first() != Some(&first) {
             return;
         }
         let known = h.known();
-        let Some(&resume) = h.starts.last() else {
+        let Some(&(resume, bits)) = h.starts.last() else {
             return;
         };
-        let Some(rel) = resume.checked_sub(base) else {
+        let Some(rel) = resume.checked_sub(base).filter(|&r| r >= start) else {
             return;
         };
         self.node_mut(arr).size = rel - start;
         if let Kind::Array(a) = &mut self.node_mut(arr).kind {
             a.base = known;
             a.next = rel;
+            a.next_bits = bits;
             if let Some(m) = h.done {
                 a.done = true;
                 a.done_mark = Some(m);
@@ -199,11 +204,11 @@ impl<S: ByteSource> Tree<S> {
         } else {
             &td.seq[aidx]
         };
+        let &(pos, bits) = h.starts.get(idx)?;
         let mut cur = Cursor {
             io,
-            pos: h.starts.get(idx)? - base,
-            bits: 0,
-            nbits: 0,
+            pos: pos.checked_sub(base)?,
+            bits,
         };
         match self.read_one(owner, attr, &mut cur, &format!("[{i}]"), arr, Some(i)) {
             Ok(el) => {
@@ -219,6 +224,28 @@ impl<S: ByteSource> Tree<S> {
                 None
             }
         }
+    }
+
+    /// The first element at or before index `i` whose bytes hold `at` (elements of bit
+    /// fields share bytes), stepping back a few elements from `i`.
+    fn first_holding(&mut self, arr: NodeId, mut i: u64, at: u64) -> Option<NodeId> {
+        let holds = |t: &Self, c: NodeId| t.file_range(c).is_some_and(|r| r.contains(&at));
+        for _ in 0..64 {
+            match self.element(arr, i) {
+                Some(c) if i > 0 && self.file_range(c).is_some_and(|r| r.start > at) => i -= 1,
+                _ => break,
+            }
+        }
+        for _ in 0..64 {
+            if i == 0 {
+                break;
+            }
+            match self.element(arr, i - 1) {
+                Some(p) if holds(self, p) => i -= 1,
+                _ => break,
+            }
+        }
+        self.element(arr, i).filter(|&c| holds(self, c))
     }
 
     /// The element of array `arr` whose bytes hold file offset `at`, parsing forward as far
@@ -243,7 +270,7 @@ impl<S: ByteSource> Tree<S> {
         // Elements known from a hint.
         let (hint_end, known) = match &self.node(arr).kind {
             Kind::Array(a) => match &a.hint {
-                Some(h) => (h.starts.last().copied(), a.base),
+                Some(h) => (h.starts.last().map(|&(s, _)| s), a.base),
                 None => (None, 0),
             },
             _ => return None,
@@ -251,35 +278,39 @@ impl<S: ByteSource> Tree<S> {
         if let Some(end) = hint_end
             && at < end
         {
+            // Positions are where reading went on: an element begun inside a byte a bit
+            // field began starts one byte before its position.
             let i = match &self.node(arr).kind {
-                Kind::Array(a) => a
-                    .hint
-                    .as_ref()
-                    .map(|h| h.starts.partition_point(|&s| s <= at)),
+                Kind::Array(a) => a.hint.as_ref().map(|h| {
+                    h.starts
+                        .partition_point(|&(s, _)| s <= at.saturating_add(1))
+                }),
                 _ => None,
             }?;
-            let i = (i as u64).checked_sub(1)?.min(known.saturating_sub(1));
-            return self.element(arr, i).filter(|&c| holds(self, c));
+            let i = (i as u64).saturating_sub(1).min(known.saturating_sub(1));
+            return self.first_holding(arr, i, at);
         }
         // Elements parsed: binary search by start, then parse on.
-        let (prev, parsed) = match &self.node(arr).kind {
-            Kind::Array(a) => {
-                let j = a
-                    .dense
-                    .partition_point(|&c| self.file_range(c).is_some_and(|r| r.start <= at));
-                if j < a.dense.len() {
-                    // An element starts past `at`: the one before holds it, or none does.
-                    return j
-                        .checked_sub(1)
-                        .map(|p| a.dense[p])
-                        .filter(|&c| holds(self, c));
-                }
-                (a.dense.last().copied(), a.dense.len() as u64)
-            }
+        let (j, parsed) = match &self.node(arr).kind {
+            Kind::Array(a) => (
+                a.dense
+                    .partition_point(|&c| self.file_range(c).is_some_and(|r| r.start <= at)),
+                a.dense.len() as u64,
+            ),
             _ => return None,
         };
-        if let Some(c) = prev.filter(|&c| holds(self, c)) {
-            return Some(c);
+        if j > 0
+            && ((j as u64) < parsed
+                || self
+                    .element(arr, known + parsed - 1)
+                    .is_some_and(|c| holds(self, c)))
+        {
+            // An element starts past `at` (or the last one holds it): the first holding it
+            // is at or just before the last one starting at or before it.
+            return self.first_holding(arr, known + j as u64 - 1, at);
+        }
+        if (j as u64) < parsed {
+            return None;
         }
         let mut i = known + parsed;
         while let Some(c) = self.element(arr, i) {

@@ -6,6 +6,7 @@
 //! `application`, and any key starting with `-`) are accepted and ignored.
 
 mod attr;
+mod fold;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,6 +15,7 @@ use super::yaml::{Y, YKind};
 use super::{Pos, SchemaError};
 
 pub use attr::{Attr, AttrType, Prim, Process, Repeat, Valid};
+pub use fold::Named;
 
 /// Index of a type in [`Schema::types`].
 pub type TypeId = usize;
@@ -193,6 +195,7 @@ impl Schema {
         s.id = s.types[root].name.clone();
         s.magic = s.types[root].seq.first().and_then(|a| a.contents.clone());
         s.compute_static_sizes();
+        s.fold_sizes()?;
         Ok(s)
     }
 
@@ -257,19 +260,59 @@ impl Schema {
             return None;
         }
         memo[t] = Some(None); // a cycle is not static
-        let mut total = 0u64;
+        // In bits: a run of bit fields takes whole bytes once a byte-aligned field follows
+        // it (as Kaitai re-aligns there); a type must end on a byte to have a size in bytes.
+        let mut bits = 0u64;
         let mut ok = true;
         for a in &self.types[t].seq {
-            if let Some(s) = self.attr_static(a, memo, depth) {
-                total = total.saturating_add(s);
+            let size = if let Some(n) = Self::bits_static(a) {
+                Some(n)
             } else {
+                bits = bits.div_ceil(8) * 8;
+                self.attr_static(a, memo, depth)
+                    .map(|s| s.saturating_mul(8))
+            };
+            let Some(s) = size else {
                 ok = false;
                 break;
-            }
+            };
+            bits = bits.saturating_add(s);
         }
-        let v = ok.then_some(total);
+        let v = (ok && bits.is_multiple_of(8)).then_some(bits / 8);
         memo[t] = Some(v);
         v
+    }
+
+    /// The fixed number of bits of a bit field (all its elements, for a literal count).
+    fn bits_static(a: &Attr) -> Option<u64> {
+        let AttrType::Prim(Prim::Bits { bits, .. }) = a.ty else {
+            return None;
+        };
+        if a.cond.is_some() {
+            return None;
+        }
+        match &a.repeat {
+            Repeat::None => Some(u64::from(bits)),
+            Repeat::Expr(Expr::Int(n)) => u64::try_from(*n).ok()?.checked_mul(u64::from(bits)),
+            _ => None,
+        }
+    }
+
+    /// Kaitai's `x._sizeof` for the field or instance `a`: the bytes it takes (all its
+    /// elements for a literal count), when that is fixed by the template; a bit field takes
+    /// the bytes its bits touch.
+    #[allow(clippy::option_option)]
+    pub fn attr_size(&self, a: &Attr) -> Option<u64> {
+        let mut memo: Vec<Option<Option<u64>>> =
+            self.types.iter().map(|t| Some(t.static_size)).collect();
+        let one = Attr {
+            cond: None,
+            ..a.clone()
+        };
+        if let Some(bits) = Self::bits_static(&one) {
+            return Some(bits.div_ceil(8));
+        }
+        self.attr_static(&one, &mut memo, 0)
     }
 
     /// The fixed size of one element of `a`, if it has one.

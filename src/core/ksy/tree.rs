@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::Limits;
+use super::parse::Bits;
 use super::reuse::{Hint, Mark};
 use super::schema::{Schema, TypeId};
 use super::value::Value;
@@ -173,6 +174,10 @@ pub(crate) struct StructState {
     pub sized: bool,
     pub error: Option<ParseError>,
     pub instances: HashMap<usize, Option<NodeId>>,
+    /// Bits left by the field before (the struct then starts in the byte they are of).
+    pub bits_in: Bits,
+    /// Bits left when the `seq` ends, for the field after.
+    pub bits_out: Bits,
 }
 
 pub(crate) struct ArrayState {
@@ -187,13 +192,17 @@ pub(crate) struct ArrayState {
     pub dense: Vec<NodeId>,
     pub sparse: BTreeMap<u64, NodeId>,
     pub next: u64,
+    /// Bits left by the last element parsed, for the next one.
+    pub next_bits: Bits,
     pub done: bool,
     pub error: Option<ParseError>,
+    /// Where the first element is read (position and pending bits).
+    pub first: (u64, Bits),
     /// What the tree had read when the array was made (see [`Mark`]).
     pub created: Mark,
-    /// For each element in `dense`: where the next one starts, and what the tree had read
-    /// when that was known.
-    pub marks: Vec<(u64, Mark)>,
+    /// For each element in `dense`: where the next one starts (position and pending bits),
+    /// and what the tree had read when that was known.
+    pub marks: Vec<(u64, Bits, Mark)>,
     /// What the tree had read when the array was found to end.
     pub done_mark: Option<Mark>,
     /// Elements `0..base` known from the tree before an edit ([`Tree::reparse`]); `dense`
@@ -294,6 +303,8 @@ impl<S: ByteSource> Tree<S> {
                 sized: true,
                 error: None,
                 instances: HashMap::new(),
+                bits_in: Bits::default(),
+                bits_out: Bits::default(),
             })),
         });
         t
