@@ -195,12 +195,7 @@ impl<S: ByteSource> Tree<S> {
     /// Parses the next element of a sequential array.
     fn next_element(&mut self, arr: NodeId) {
         let (schema, ty, inst, idx, owner) = self.array_attr(arr);
-        let td = &schema.types[ty];
-        let attr = if inst {
-            &td.instances[idx]
-        } else {
-            &td.seq[idx]
-        };
+        let attr = schema.types[ty].attr(inst, idx);
         let (io, start) = (self.node(arr).io, self.node(arr).start);
         let (next, bits, i, count) = match &self.node(arr).kind {
             Kind::Array(a) => {
@@ -297,12 +292,7 @@ impl<S: ByteSource> Tree<S> {
                 return Some(n);
             }
             let (schema, ty, inst, idx, owner) = self.array_attr(arr);
-            let td = &schema.types[ty];
-            let attr = if inst {
-                &td.instances[idx]
-            } else {
-                &td.seq[idx]
-            };
+            let attr = schema.types[ty].attr(inst, idx);
             let n = self.node(arr);
             let mut cur = Cursor::at(n.io, n.start + i * stride);
             return match self.read_one(owner, attr, &mut cur, &format!("[{i}]"), arr, Some(i)) {

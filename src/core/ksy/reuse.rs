@@ -198,12 +198,7 @@ impl<S: ByteSource> Tree<S> {
         };
         self.bump(*h.marks.get(idx)?);
         let (schema, ty, inst, aidx, owner) = self.array_attr(arr);
-        let td = &schema.types[ty];
-        let attr = if inst {
-            &td.instances[aidx]
-        } else {
-            &td.seq[aidx]
-        };
+        let attr = schema.types[ty].attr(inst, aidx);
         let &(pos, bits) = h.starts.get(idx)?;
         let mut cur = Cursor {
             io,

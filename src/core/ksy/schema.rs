@@ -81,6 +81,17 @@ pub struct TypeDef {
     pub static_size: Option<u64>,
 }
 
+impl TypeDef {
+    /// Instance `i` when `instance`, else `seq` field `i` (an array's field).
+    pub fn attr(&self, instance: bool, i: usize) -> &Attr {
+        if instance {
+            &self.instances[i]
+        } else {
+            &self.seq[i]
+        }
+    }
+}
+
 /// An enum: values by number and numbers by name.
 #[derive(Debug, Clone, Default)]
 pub struct EnumDef {

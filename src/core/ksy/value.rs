@@ -166,7 +166,12 @@ pub fn encode_str(s: &str, encoding: &str) -> Option<Vec<u8>> {
     }
 }
 
-/// A string with every control character escaped, safe to print on a terminal.
+/// A string safe to print on a terminal, as the structure pane and `maphex parse` show it:
+/// `\\`, `\"`, `\n`, `\t` and `\r` as in Rust; every other character that may not be drawn as
+/// itself ([`is_safe_to_draw`]: controls, zero-width and format characters, bidi controls,
+/// combining marks, private use, unassigned or too new) written `\u{…}`.
+///
+/// [`is_safe_to_draw`]: crate::core::text::is_safe_to_draw
 pub fn escape_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -176,12 +181,8 @@ pub fn escape_str(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control()
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
-            {
-                out.extend(c.escape_unicode());
-            }
-            c => out.push(c),
+            c if crate::core::text::is_safe_to_draw(c) => out.push(c),
+            c => out.extend(c.escape_unicode()),
         }
     }
     out

@@ -12,7 +12,6 @@ use crate::core::ksy::tree::{Encoding, PREVIEW_BYTES};
 use crate::core::ksy::value::{canonical_encoding, escape_str, hex_preview};
 use crate::core::ksy::{ChildCount, Info, NodeId, NodeKind, ParseError, Tree, Value};
 use crate::core::source::ByteSource;
-use crate::core::text::is_safe_to_draw;
 
 /// How a row's node folds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,25 +212,13 @@ fn quoted(escaped: &str, more: bool) -> String {
 
 /// `s` as the pane draws it. Backslash, quote, newline, tab and carriage return are escaped
 /// as in Rust; every other character that may not be drawn as itself (see
-/// [`is_safe_to_draw`]: controls, zero-width and format characters, bidi controls,
+/// [`is_safe_to_draw`](crate::core::text::is_safe_to_draw): controls, zero-width and format characters, bidi controls,
 /// combining marks, private use, unassigned or too new) is written `\u{…}`. What is left is
 /// printable, one or two columns wide by `unicode-width`, and as wide in any terminal, so
 /// nothing from the file can move the cursor, recolour the screen, join a neighbour or
 /// shift the columns after it.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if is_safe_to_draw(c) => out.push(c),
-            c => out.extend(c.escape_unicode()),
-        }
-    }
-    out
+    escape_str(s)
 }
 
 /// A value as the pane shows it: integers in decimal and hex, enum members by name, strings
@@ -301,7 +288,7 @@ mod tests {
 
     /// Every character left is safe, and the string is as wide as its characters.
     fn drawable(s: &str) -> bool {
-        s.chars().all(is_safe_to_draw)
+        s.chars().all(crate::core::text::is_safe_to_draw)
             && s.width()
                 == s.chars()
                     .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
