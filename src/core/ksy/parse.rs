@@ -50,8 +50,9 @@ impl Cursor {
     }
 
     /// Where the first bit still to read is, in bits from the start of the stream.
-    pub fn bit_pos(&self) -> u64 {
-        self.pos * 8 - u64::from(self.bits.n)
+    pub fn bit_pos(&self) -> u128 {
+        // A position may be anywhere a template's `pos` put it: no overflow in bits.
+        u128::from(self.pos) * 8 - u128::from(self.bits.n)
     }
 }
 
@@ -390,4 +391,24 @@ impl<S: ByteSource> Tree<S> {
 pub(crate) fn unreachable_struct() -> ! {
     // Callers check the node kind first; reaching this is a bug in this module.
     panic!("ksy: node is not of the expected kind")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Bits, Cursor};
+
+    #[test]
+    fn a_bit_position_far_past_any_file_does_not_overflow() {
+        // Found by the fuzzer: an array placed by `pos` near 2⁶⁴ overflowed `pos * 8`.
+        let c = Cursor {
+            io: 0,
+            pos: u64::MAX,
+            bits: Bits {
+                val: 0,
+                n: 3,
+                le: false,
+            },
+        };
+        assert_eq!(c.bit_pos(), u128::from(u64::MAX) * 8 - 3);
+    }
 }
