@@ -223,3 +223,20 @@ fn a_tree_can_move_to_a_worker_thread() {
     let t = tree("meta:\n  id: x\n", vec![]);
     is_send(&t);
 }
+
+#[test]
+fn a_tree_stops_at_its_node_limit() {
+    // Found by the fuzzer: 3.7 M empty elements counted one by one held 3 GB. Each call's
+    // work budget did not bound the sum; the node limit does.
+    let text = "meta:\n  id: x\nseq:\n  - id: items\n    type: empty\n    repeat: expr\n    repeat-expr: 4000000\n  - id: after\n    type: u1\ntypes:\n  empty:\n    seq: []\n";
+    let limits = Limits {
+        max_nodes: 10_000,
+        ..Limits::default()
+    };
+    let mut t = Tree::with_limits(Arc::new(load(text).expect("loads")), vec![7], limits);
+    let root = t.root();
+    let _ = t.child_count(root);
+    let e = t.error(root).expect("error");
+    assert!(e.msg.contains("the most one tree may hold"), "{e}");
+    assert!(t.node_count() <= 10_010, "{}", t.node_count());
+}

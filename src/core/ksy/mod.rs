@@ -91,6 +91,9 @@ pub struct Limits {
     pub max_inflate: usize,
     /// Largest byte string materialised for an expression.
     pub max_bytes_value: u64,
+    /// Most nodes one tree may make (300 to 800 bytes each): what bounds its memory, since
+    /// `max_work` bounds each call and not their sum.
+    pub max_nodes: usize,
 }
 
 impl Default for Limits {
@@ -101,6 +104,7 @@ impl Default for Limits {
             max_work: 20_000_000,
             max_inflate: 64 << 20,
             max_bytes_value: 16 << 20,
+            max_nodes: 2_000_000,
         }
     }
 }

@@ -89,6 +89,15 @@ impl<S: ByteSource> Tree<S> {
                 "parse stopped: too much work for one step (a loop in the template?)",
             ));
         }
+        if self.nodes.len() >= self.limits.max_nodes {
+            return Err(ParseError::new(
+                self.abs(io, pos),
+                format!(
+                    "parse stopped: the tree holds {} nodes, the most one tree may hold",
+                    self.nodes.len()
+                ),
+            ));
+        }
         self.budget -= 1;
         Ok(())
     }
