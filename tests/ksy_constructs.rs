@@ -4,25 +4,10 @@
 //! string and byte-array literals, `.to_s`, `.as<>`, `.to_i` on enums, `_parent._parent`,
 //! boolean and string switch cases, `-x % 4`, duplicate documentation keys.
 
-use std::sync::Arc;
+mod support;
+use support::{ksy_tree as run, ksy_value as val};
 
-use maphex::core::ksy::schema::NoImports;
-use maphex::core::ksy::{Library, Schema, Tree, Value};
-
-fn run(text: &str, bytes: Vec<u8>) -> Tree<Vec<u8>> {
-    Tree::new(
-        Arc::new(Schema::load(text, &NoImports).unwrap_or_else(|e| panic!("{e}"))),
-        bytes,
-    )
-}
-
-fn val(t: &mut Tree<Vec<u8>>, path: &str) -> Value {
-    let id = t.lookup(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    if let Some(e) = t.error(id) {
-        panic!("{path}: {e}");
-    }
-    t.value(id).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+use maphex::core::ksy::{Library, Tree, Value};
 
 const PARAMS_AND_ENDIAN: &str = r#"
 meta:

@@ -5,28 +5,14 @@
 //! that matches no case, and `_io.pos` in an instance computed in the middle of a `seq`.
 //! Every template here is written for these tests, and every file is built byte by byte.
 
-use std::sync::Arc;
+mod support;
+use support::{ksy_tree as run, ksy_value as val};
 
 use maphex::core::ksy::schema::NoImports;
 use maphex::core::ksy::{Schema, SchemaError, Tree, Value};
 
 fn load(text: &str) -> Result<Schema, SchemaError> {
     Schema::load(text, &NoImports)
-}
-
-fn run(text: &str, bytes: Vec<u8>) -> Tree<Vec<u8>> {
-    Tree::new(
-        Arc::new(load(text).unwrap_or_else(|e| panic!("{e}"))),
-        bytes,
-    )
-}
-
-fn val(t: &mut Tree<Vec<u8>>, path: &str) -> Value {
-    let id = t.lookup(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    if let Some(e) = t.error(id) {
-        panic!("{path}: {e}");
-    }
-    t.value(id).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn int(t: &mut Tree<Vec<u8>>, path: &str) -> i128 {

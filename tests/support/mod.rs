@@ -196,3 +196,20 @@ pub fn png_chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
     v.extend_from_slice(&crc32(&c).to_be_bytes());
     v
 }
+
+/// A tree of the template `text` (no imports) over `bytes`; a template that does not load
+/// fails the test with its message.
+pub fn ksy_tree(text: &str, bytes: Vec<u8>) -> maphex::core::ksy::Tree<Vec<u8>> {
+    let schema = maphex::core::ksy::Schema::load(text, &maphex::core::ksy::schema::NoImports)
+        .unwrap_or_else(|e| panic!("{e}"));
+    maphex::core::ksy::Tree::new(std::sync::Arc::new(schema), bytes)
+}
+
+/// The value at `path`, failing the test (with the path) where the parse stopped.
+pub fn ksy_value(t: &mut maphex::core::ksy::Tree<Vec<u8>>, path: &str) -> maphex::core::ksy::Value {
+    let id = t.lookup(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    if let Some(e) = t.error(id) {
+        panic!("{path}: {e}");
+    }
+    t.value(id).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
